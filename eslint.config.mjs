@@ -1,0 +1,16 @@
+import { configs as n8nCommunityNodes } from '@n8n/eslint-plugin-community-nodes';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'scripts/**', 'gulpfile.js'] },
+	{
+		// What ships: the community rules, exactly as n8n's verification applies them.
+		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'],
+		...n8nCommunityNodes.recommended,
+		languageOptions: { parser: tseslint.parser },
+	},
+	{
+		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'test/**/*.ts'],
+		extends: [tseslint.configs.recommended],
+	},
+);

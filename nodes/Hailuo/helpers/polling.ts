@@ -1,0 +1,119 @@
+import type { Logger } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import type { NormalisedTask } from './task';
+import { FINAL_STATUSES } from './task';
+
+export interface PollOptions {
+	/** Reads the task once; throws on failure. */
+	fetchTask: () => Promise<NormalisedTask>;
+	/** Whether a failed read is worth another try (429, 5xx, network). */
+	isTransient: (error: unknown) => boolean;
+	/** Seconds the server asked us to wait, if it did. */
+	retryAfterSeconds: (error: unknown) => number | undefined;
+	intervalMs: number;
+	/** Epoch milliseconds after which no further read starts. */
+	deadline: number;
+	signal?: AbortSignal;
+	now?: () => number;
+}
+
+export type PollOutcome =
+	| { kind: 'done'; task: NormalisedTask; polls: number }
+	| { kind: 'timeout'; task: NormalisedTask | null; polls: number }
+	| { kind: 'cancelled'; task: NormalisedTask | null; polls: number };
+
+const MAX_BACKOFF_MS = 60_000;
+const WAITING_LOG_INTERVAL_MS = 30_000;
+
+/** Sleeps unless the execution is cancelled first; says whether it may go on. */
+export async function sleepUnlessCancelled(ms: number, signal?: AbortSignal): Promise<boolean> {
+	if (signal?.aborted) return false;
+	if (!signal) {
+		await sleep(ms);
+		return true;
+	}
+	let onAbort = () => {};
+	const aborted = new Promise<void>((resolve) => {
+		onAbort = resolve;
+		signal.addEventListener('abort', onAbort, { once: true });
+	});
+	await Promise.race([sleep(ms), aborted]);
+	signal.removeEventListener('abort', onAbort);
+	return !signal.aborted;
+}
+
+/**
+ * Reads a task until it reaches a final state, the deadline passes or the execution is cancelled.
+ * Transient read failures are retried with backoff (or the server's Retry-After) within the deadline.
+ */
+export async function pollUntilDone(options: PollOptions): Promise<PollOutcome> {
+	const now = options.now ?? Date.now;
+	let task: NormalisedTask | null = null;
+	let polls = 0;
+	let failures = 0;
+	for (;;) {
+		if (options.signal?.aborted) return { kind: 'cancelled', task, polls };
+		let waitMs = options.intervalMs;
+		polls++;
+		// Errors as values: the transport already turned them into the errors a user should see.
+		const attempt = await options.fetchTask().then(
+			(read) => ({ ok: true as const, read }),
+			(error: unknown) => ({ ok: false as const, error }),
+		);
+		if (attempt.ok) {
+			task = attempt.read;
+			failures = 0;
+			if (FINAL_STATUSES.includes(task.status)) return { kind: 'done', task, polls };
+		} else {
+			if (options.signal?.aborted) return { kind: 'cancelled', task, polls };
+			if (!options.isTransient(attempt.error)) throw attempt.error;
+			failures++;
+			const asked = options.retryAfterSeconds(attempt.error);
+			waitMs =
+				asked !== undefined
+					? asked * 1000
+					: Math.min(options.intervalMs * 2 ** (failures - 1), MAX_BACKOFF_MS);
+			// No time left for another try: the read failure is the answer.
+			if (now() + waitMs > options.deadline) throw attempt.error;
+		}
+		const remaining = options.deadline - now();
+		if (remaining <= 0) return { kind: 'timeout', task, polls };
+		if (!(await sleepUnlessCancelled(Math.min(waitMs, remaining), options.signal))) {
+			return { kind: 'cancelled', task, polls };
+		}
+	}
+}
+
+/** Logs "2/5 videos ready after 40 s" as a batch of jobs finishes. */
+export class BatchProgress {
+	private finished = 0;
+
+	private readonly startedAt = Date.now();
+
+	private lastWaitingLog = this.startedAt;
+
+	constructor(
+		private readonly logger: Logger,
+		private readonly total: number,
+	) {}
+
+	taskFinished(taskId: string | null, status: string): void {
+		this.finished++;
+		const seconds = Math.round((Date.now() - this.startedAt) / 1000);
+		this.logger.info(
+			`Hailuo: ${this.finished}/${this.total} videos ready after ${seconds} s (task ${taskId ?? '?'} ${status})`,
+		);
+	}
+
+	/** At most one line per interval for the whole batch, however many tasks are polled. */
+	stillWaiting(taskId: string | null, rawStatus: string | null): void {
+		const now = Date.now();
+		if (now - this.lastWaitingLog < WAITING_LOG_INTERVAL_MS) return;
+		this.lastWaitingLog = now;
+		const seconds = Math.round((now - this.startedAt) / 1000);
+		this.logger.info(
+			`Hailuo: ${this.finished}/${this.total} videos ready after ${seconds} s; task ${taskId ?? '?'} is ${rawStatus ?? 'pending'}`,
+		);
+	}
+}

@@ -1,0 +1,213 @@
+import type { IDataObject } from 'n8n-workflow';
+import { z } from 'zod';
+
+export const TASK_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'canceled', 'unknown'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export interface NormalisedTask {
+	taskId: string | null;
+	status: TaskStatus;
+	rawStatus: string | null;
+	videoUrl: string | null;
+	error: string | null;
+	raw: unknown;
+}
+
+/** An error reported inside a successful HTTP answer (API in One `code`, MiniMax `base_resp`). */
+export interface EnvelopeError {
+	code: number | string;
+	message: string;
+}
+
+// State names of API in One, kie.ai, MiniMax, PiAPI, WaveSpeed, Replicate and fal, lower-cased.
+const STATUS_BY_NAME: Record<string, TaskStatus> = {
+	pending: 'queued',
+	waiting: 'queued',
+	queuing: 'queued',
+	queueing: 'queued',
+	queued: 'queued',
+	in_queue: 'queued',
+	submitted: 'queued',
+	created: 'queued',
+	preparing: 'queued',
+	starting: 'queued',
+	not_start: 'queued',
+	in_progress: 'running',
+	processing: 'running',
+	generating: 'running',
+	running: 'running',
+	started: 'running',
+	success: 'succeeded',
+	succeeded: 'succeeded',
+	succeed: 'succeeded',
+	successful: 'succeeded',
+	completed: 'succeeded',
+	complete: 'succeeded',
+	finished: 'succeeded',
+	done: 'succeeded',
+	fail: 'failed',
+	failed: 'failed',
+	failure: 'failed',
+	error: 'failed',
+	canceled: 'canceled',
+	cancelled: 'canceled',
+};
+
+export const FINAL_STATUSES: readonly TaskStatus[] = ['succeeded', 'failed', 'canceled'];
+
+const record = z.record(z.unknown());
+type Obj = z.infer<typeof record>;
+
+const asObject = (value: unknown): Obj | undefined => {
+	const parsed = record.safeParse(value);
+	return parsed.success && !Array.isArray(value) ? parsed.data : undefined;
+};
+
+/** kie.ai sends its result as a JSON string; anything unparsable simply has no URL. */
+const asObjectOrJsonText = (value: unknown): Obj | undefined => {
+	if (typeof value !== 'string') return asObject(value);
+	try {
+		return asObject(JSON.parse(value));
+	} catch {
+		return undefined;
+	}
+};
+
+const text = (value: unknown): string | null =>
+	typeof value === 'string' && value.trim() !== '' ? value.trim() : typeof value === 'number' ? String(value) : null;
+
+const firstText = (objects: Obj[], keys: string[]): string | null => {
+	for (const object of objects) {
+		for (const key of keys) {
+			const found = text(object[key]);
+			if (found !== null) return found;
+		}
+	}
+	return null;
+};
+
+const isHttpUrl = (value: unknown): value is string => typeof value === 'string' && /^https?:\/\/\S+$/i.test(value.trim());
+
+/** Finds a video URL in the places the known sellers put it: a string, a list, or a nested object. */
+function findUrl(value: unknown, depth = 0): string | null {
+	if (isHttpUrl(value)) return value.trim();
+	if (depth > 3) return null;
+	if (Array.isArray(value)) {
+		for (const entry of value) {
+			const found = findUrl(entry, depth + 1);
+			if (found) return found;
+		}
+		return null;
+	}
+	const object = asObjectOrJsonText(value);
+	if (!object) return null;
+	for (const key of URL_KEYS) {
+		if (key in object) {
+			const found = findUrl(object[key], depth + 1);
+			if (found) return found;
+		}
+	}
+	return null;
+}
+
+const URL_KEYS = [
+	'video_url',
+	'videoUrl',
+	'resultUrls',
+	'result_urls',
+	'download_url',
+	'downloadUrl',
+	'url',
+	'video',
+	'videos',
+	'output',
+	'outputs',
+	'result',
+	'resultJson',
+	'result_json',
+	'response',
+	'file',
+	'works',
+	'resource',
+];
+
+export function normaliseStatus(rawStatus: string | null): TaskStatus {
+	if (rawStatus === null) return 'unknown';
+	const key = rawStatus.trim().toLowerCase().replace(/[\s-]+/g, '_');
+	return STATUS_BY_NAME[key] ?? 'unknown';
+}
+
+/** The bodies to read, innermost first: `data` (and `data.task`), then the top level. */
+function layers(body: unknown): Obj[] {
+	const top = asObject(body);
+	if (!top) return [];
+	const data = asObject(top.data);
+	const nested = data ? asObject(data.task) : undefined;
+	return [nested, data, top].filter((layer): layer is Obj => layer !== undefined);
+}
+
+const describeError = (value: unknown): string | null => {
+	const object = asObject(value);
+	return object ? firstText([object], ['message', 'msg', 'detail', 'error']) : text(value);
+};
+
+/** Reads any documented task shape into one normalised task. */
+export function normaliseTask(body: unknown): NormalisedTask {
+	const objects = layers(body);
+	const rawStatus = firstText(objects, ['status', 'state', 'task_status', 'taskStatus']);
+	let status = normaliseStatus(rawStatus);
+	let videoUrl: string | null = null;
+	for (const object of objects) {
+		videoUrl = findUrl(object);
+		if (videoUrl) break;
+	}
+	// A bare final answer with a video and no state (fal's response object) is a success.
+	if (status === 'unknown' && rawStatus === null && videoUrl) status = 'succeeded';
+
+	let error: string | null = null;
+	if (status === 'failed' || status === 'canceled') {
+		error =
+			firstText(objects, ['failMsg', 'fail_msg', 'error_message', 'errorMessage', 'fail_reason']) ??
+			objects.map((object) => describeError(object.error)).find((found) => found) ??
+			firstText(objects.slice(0, -1), ['message', 'msg']) ??
+			firstText(objects, ['failCode', 'fail_code']) ??
+			null;
+	}
+
+	return {
+		taskId: firstText(objects, ['task_id', 'taskId', 'id', 'request_id', 'requestId']),
+		status,
+		rawStatus,
+		videoUrl,
+		error,
+		raw: body,
+	};
+}
+
+/** Error envelopes that arrive with HTTP 200: `code` other than 0/200, or `base_resp.status_code` other than 0. */
+export function findEnvelopeError(body: unknown): EnvelopeError | undefined {
+	const top = asObject(body);
+	if (!top) return undefined;
+	const baseResp = asObject(top.base_resp);
+	if (baseResp && baseResp.status_code !== undefined && Number(baseResp.status_code) !== 0) {
+		return {
+			code: Number(baseResp.status_code),
+			message: text(baseResp.status_msg) ?? 'the API reported an error',
+		};
+	}
+	const code = top.code;
+	if (code === undefined || code === null || code === '') return undefined;
+	const numeric = Number(code);
+	if (numeric === 0 || numeric === 200) return undefined;
+	// Some APIs send a text code such as "success" with a successful answer.
+	if (Number.isNaN(numeric) && /^(ok|success)$/i.test(String(code))) return undefined;
+	return {
+		code: Number.isNaN(numeric) ? String(code) : numeric,
+		message: text(top.message) ?? text(top.msg) ?? describeError(top.error) ?? 'the API reported an error',
+	};
+}
+
+/** The task as an output item's JSON (n8n wants plain data). */
+export function taskToJson(task: NormalisedTask): IDataObject {
+	return { ...task, raw: (asObject(task.raw) ?? { body: task.raw }) as IDataObject };
+}
