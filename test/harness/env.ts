@@ -1,0 +1,13 @@
+// n8n-core reads its settings from the environment when its services are first resolved, so each
+// test file gets throw-away folders and filesystem binary data before anything imports it.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = mkdtempSync(join(tmpdir(), 'hailuo-n8n-'));
+process.env.N8N_USER_FOLDER = root;
+process.env.N8N_BINARY_DATA_STORAGE_PATH = join(root, 'binary');
+process.env.N8N_ENCRYPTION_KEY = 'hailuo-test-encryption-key';
+process.env.N8N_DEFAULT_BINARY_DATA_MODE = 'filesystem';
+process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
+delete process.env.N8N_STORAGE_PATH;
