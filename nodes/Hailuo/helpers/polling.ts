@@ -25,22 +25,27 @@ export type PollOutcome =
 
 const MAX_BACKOFF_MS = 60_000;
 const WAITING_LOG_INTERVAL_MS = 30_000;
+const SLEEP_SLICE_MS = 500;
 
-/** Sleeps unless the execution is cancelled first; says whether it may go on. */
+/**
+ * Sleeps unless the execution is cancelled first; says whether it may go on. Sleeps in short
+ * slices so a cancelled wait leaves no long timer behind.
+ */
 export async function sleepUnlessCancelled(ms: number, signal?: AbortSignal): Promise<boolean> {
-	if (signal?.aborted) return false;
-	if (!signal) {
-		await sleep(ms);
-		return true;
-	}
 	let onAbort = () => {};
 	const aborted = new Promise<void>((resolve) => {
 		onAbort = resolve;
-		signal.addEventListener('abort', onAbort, { once: true });
+		signal?.addEventListener('abort', onAbort, { once: true });
 	});
-	await Promise.race([sleep(ms), aborted]);
-	signal.removeEventListener('abort', onAbort);
-	return !signal.aborted;
+	const until = Date.now() + ms;
+	try {
+		for (let left = ms; left > 0 && !signal?.aborted; left = until - Date.now()) {
+			await Promise.race([sleep(Math.min(left, SLEEP_SLICE_MS)), aborted]);
+		}
+	} finally {
+		signal?.removeEventListener('abort', onAbort);
+	}
+	return !signal?.aborted;
 }
 
 /**

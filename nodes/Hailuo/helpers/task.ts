@@ -151,6 +151,15 @@ const describeError = (value: unknown): string | null => {
 	return object ? firstText([object], ['message', 'msg', 'detail', 'error']) : text(value);
 };
 
+/** MiniMax puts the reason of a failed task in `base_resp.status_msg`. */
+const baseRespMessage = (objects: Obj[]): string | null => {
+	const message = firstText(
+		objects.map((object) => asObject(object.base_resp)).filter((found): found is Obj => found !== undefined),
+		['status_msg'],
+	);
+	return message && !/^success$/i.test(message) ? message : null;
+};
+
 /** Reads any documented task shape into one normalised task. */
 export function normaliseTask(body: unknown): NormalisedTask {
 	const objects = layers(body);
@@ -170,6 +179,7 @@ export function normaliseTask(body: unknown): NormalisedTask {
 			firstText(objects, ['failMsg', 'fail_msg', 'error_message', 'errorMessage', 'fail_reason']) ??
 			objects.map((object) => describeError(object.error)).find((found) => found) ??
 			firstText(objects.slice(0, -1), ['message', 'msg']) ??
+			baseRespMessage(objects) ??
 			firstText(objects, ['failCode', 'fail_code']) ??
 			null;
 	}

@@ -1,0 +1,111 @@
+import type { INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import {
+	estimateCredits,
+	generateVideoSchema,
+	parseParameters,
+	taskIdSchema,
+	waitOptionsSchema,
+} from '../../../../nodes/Hailuo/helpers/schemas';
+
+const node = { name: 'Hailuo', type: 'n8n-nodes-hailuo.hailuo' } as INode;
+const valid = {
+	prompt: 'A cup of coffee steaming [Push in]',
+	imageUrl: 'https://example.com/cup.jpg',
+	model: 'hailuo/2-3-image-to-video-standard',
+	duration: '6',
+	resolution: '768P',
+	callbackUrl: '',
+	extraBody: '{}',
+};
+
+const errorFor = (values: Record<string, unknown>) => {
+	try {
+		parseParameters(node, generateVideoSchema, values as never, 3);
+	} catch (error) {
+		return error as NodeOperationError;
+	}
+	throw new Error('expected a refusal');
+};
+
+describe('generateVideoSchema', () => {
+	test('turns valid parameters into a typed request', () => {
+		expect(parseParameters(node, generateVideoSchema, { ...valid, prompt: '  spaced  ', duration: 10 as never, resolution: '768p' }, 0)).toEqual({
+			prompt: 'spaced',
+			imageUrl: 'https://example.com/cup.jpg',
+			model: 'hailuo/2-3-image-to-video-standard',
+			duration: '10',
+			resolution: '768P',
+			callbackUrl: undefined,
+			extraBody: {},
+		});
+	});
+
+	test('accepts a data URL image and an extraBody object', () => {
+		const parsed = parseParameters(
+			node,
+			generateVideoSchema,
+			{ ...valid, imageUrl: 'data:image/png;base64,iVBORw0KGgo=', extraBody: { seed: 7 } as never },
+			0,
+		);
+		expect(parsed.extraBody).toEqual({ seed: 7 });
+		expect(parsed.imageUrl).toMatch(/^data:image\/png/);
+	});
+
+	test.each([
+		[{ prompt: '' }, 'Prompt', 'must not be empty'],
+		[{ prompt: '   \n ' }, 'Prompt', 'must not be empty'],
+		[{ prompt: 'x'.repeat(2001) }, 'Prompt', 'at most 2000 characters'],
+		[{ imageUrl: 'ftp://example.com/a.jpg' }, 'Image URL', 'http:// or https://'],
+		[{ imageUrl: 'not a url' }, 'Image URL', 'http:// or https://'],
+		[{ imageUrl: 'javascript:alert(1)' }, 'Image URL', 'http:// or https://'],
+		[{ duration: '10', resolution: '1080P' }, 'Duration', 'only available at 768P'],
+		[{ duration: '8' }, 'Duration', 'allowed: "6", "10"'],
+		[{ resolution: '4K' }, 'Resolution', 'allowed: "768P", "1080P"'],
+		[{ model: 'hailuo-2-3' }, 'Model', 'allowed: "hailuo/2-3-image-to-video-standard"'],
+		[{ extraBody: '[1, 2]' }, 'Extra Body Fields', 'must be a JSON object'],
+		[{ extraBody: '{not json' }, 'Extra Body Fields', 'must be a JSON object'],
+		[{ extraBody: '"text"' }, 'Extra Body Fields', 'must be a JSON object'],
+		[{ callbackUrl: 'mailto:me@example.com' }, 'Callback URL', 'http:// or https://'],
+	])('refuses %j naming "%s"', (change, label, problem) => {
+		const error = errorFor({ ...valid, ...change });
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toContain(`Invalid "${label}"`);
+		expect(error.message).toContain(problem);
+		expect(error.description).toContain('no credits were used');
+		expect(error.context.itemIndex).toBe(3);
+	});
+});
+
+describe('taskIdSchema', () => {
+	test.each(['task_123', 'abc-DEF.9:x', '  padded  '])('accepts %p', (id) => {
+		expect(taskIdSchema.parse(id)).toBe(id.trim());
+	});
+	test.each(['', '../secrets', 'a/b', 'id?x=1', 'id#frag', 'a b', '%2e%2e', '-leading'])('refuses %p', (id) => {
+		expect(taskIdSchema.safeParse(id).success).toBe(false);
+	});
+});
+
+describe('waitOptionsSchema', () => {
+	const base = { waitMode: 'poll', pollInterval: 10, maxWait: 600, onTimeout: 'error', createConcurrency: 5 };
+	test.each([
+		[{ pollInterval: 1 }, 'at least 2 seconds'],
+		[{ maxWait: 3601 }, 'at most 3600'],
+		[{ waitMode: 'forever' }, 'allowed: "poll"'],
+		[{ createConcurrency: 0 }, ''],
+	])('refuses %j', (change, problem) => {
+		const result = waitOptionsSchema.safeParse({ ...base, ...change });
+		expect(result.success).toBe(false);
+		if (!result.success) expect(result.error.issues[0].message).toContain(problem);
+	});
+});
+
+describe('estimateCredits', () => {
+	test('follows the published table', () => {
+		expect(estimateCredits('hailuo/2-3-image-to-video-standard', '6', '768P')).toBe(30);
+		expect(estimateCredits('hailuo/2-3-image-to-video-standard', '10', '768P')).toBe(45);
+		expect(estimateCredits('hailuo/2-3-image-to-video-standard', '6', '1080P')).toBe(45);
+		expect(estimateCredits('hailuo/2-3-image-to-video-pro', '6', '768P')).toEqual({ min: 45, max: 85 });
+	});
+});
