@@ -11,3 +11,4 @@ process.env.N8N_ENCRYPTION_KEY = 'hailuo-test-encryption-key';
 process.env.N8N_DEFAULT_BINARY_DATA_MODE = 'filesystem';
 process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
 delete process.env.N8N_STORAGE_PATH;
+process.env.N8N_LOG_LEVEL = 'silent';

@@ -12,6 +12,7 @@ import type {
 	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
+	INodeParameters,
 	INodeType,
 	INodeTypes,
 	IRun,
@@ -34,32 +35,32 @@ export interface InputItem {
 }
 
 /** The tests' own start node: emits the items a test gives it, binary included. */
-class StartNode implements INodeType {
-	description = {
-		displayName: 'Start',
-		name: 'start',
-		group: ['input'],
-		version: 1,
-		description: 'Emits test items',
-		defaults: { name: 'Start' },
-		inputs: [],
-		outputs: ['main'],
-		properties: [],
-	} as unknown as INodeType['description'];
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = (this.getNode().parameters.items ?? [{}]) as unknown as InputItem[];
-		const out: INodeExecutionData[] = [];
-		for (const [index, item] of items.entries()) {
-			const entry: INodeExecutionData = { json: item.json ?? {}, pairedItem: { item: index } };
-			for (const [field, file] of Object.entries(item.binary ?? {})) {
-				entry.binary ??= {};
-				entry.binary[field] = await this.helpers.prepareBinaryData(file.data, file.fileName, file.mimeType);
+function startNode(items: InputItem[]): INodeType {
+	return {
+		description: {
+			displayName: 'Start',
+			name: 'start',
+			group: ['input'],
+			version: 1,
+			description: 'Emits test items',
+			defaults: { name: 'Start' },
+			inputs: [],
+			outputs: ['main'],
+			properties: [],
+		} as unknown as INodeType['description'],
+		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+			const out: INodeExecutionData[] = [];
+			for (const [index, item] of items.entries()) {
+				const entry: INodeExecutionData = { json: item.json ?? {}, pairedItem: { item: index } };
+				for (const [field, file] of Object.entries(item.binary ?? {})) {
+					entry.binary ??= {};
+					entry.binary[field] = await this.helpers.prepareBinaryData(file.data, file.fileName, file.mimeType);
+				}
+				out.push(entry);
 			}
-			out.push(entry);
-		}
-		return [out];
-	}
+			return [out];
+		},
+	};
 }
 
 class NodeTypes implements INodeTypes {
@@ -154,7 +155,7 @@ export interface RunResult {
 	logs: string[];
 }
 
-let loaded: Promise<{ loader: PackageDirectoryLoader; nodeTypes: NodeTypes }> | undefined;
+let loaded: Promise<{ loader: PackageDirectoryLoader; types: Record<string, INodeType | IVersionedNodeType> }> | undefined;
 
 /** Loads the built package (dist/) through n8n's package loader, once per test file. */
 export async function loadPackage() {
@@ -162,9 +163,9 @@ export async function loadPackage() {
 		await Container.get(BinaryDataService).init();
 		const loader = new PackageDirectoryLoader(PACKAGE_ROOT);
 		await loader.loadAll();
-		const types: Record<string, INodeType | IVersionedNodeType> = { [START_TYPE]: new StartNode() };
+		const types: Record<string, INodeType | IVersionedNodeType> = {};
 		for (const [name, data] of Object.entries(loader.nodeTypes)) types[`${PACKAGE_NAME}.${name}`] = data.type;
-		return { loader, nodeTypes: new NodeTypes(types) };
+		return { loader, types };
 	})();
 	return await loaded;
 }
@@ -172,7 +173,7 @@ export async function loadPackage() {
 let executionCounter = 0;
 
 /** A workflow of the start node followed by one Hailuo node with the given parameters. */
-export function hailuoWorkflow(parameters: IDataObject, extra: Partial<INode> = {}): INode[] {
+export function hailuoWorkflow(parameters: INodeParameters, extra: Partial<INode> = {}): INode[] {
 	return [
 		{
 			id: 'start',
@@ -197,9 +198,9 @@ export function hailuoWorkflow(parameters: IDataObject, extra: Partial<INode> = 
 
 /** Runs Start → the given nodes in a chain, through the real engine. */
 export async function runWorkflow(nodes: INode[], options: RunOptions = {}): Promise<RunResult> {
-	const { loader, nodeTypes } = await loadPackage();
+	const { loader, types } = await loadPackage();
+	const nodeTypes = new NodeTypes({ ...types, [START_TYPE]: startNode(options.items ?? [{ json: {} }]) });
 	const start = nodes[0];
-	start.parameters = { ...start.parameters, items: (options.items ?? [{ json: {} }]) as unknown as IDataObject[] };
 	const connections: Workflow['connectionsBySourceNode'] = {};
 	for (let i = 0; i < nodes.length - 1; i++) {
 		connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
