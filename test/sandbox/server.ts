@@ -43,6 +43,10 @@ export interface Behaviour {
 	jobMs: number;
 	/** When set, jobs end failed with this reason. */
 	failWith?: string;
+	/** Jobs whose prompt contains this text fail (so one batch can mix outcomes). */
+	failWhenPromptContains?: string;
+	/** Delay before answering a create, to see how many run at once. */
+	createDelayMs: number;
 	/** When set, jobs stay in this raw state forever (e.g. an undocumented one). */
 	stuckState?: string;
 	/** Serve the video from the API's own origin instead of the separate "CDN" origin. */
@@ -68,8 +72,12 @@ export interface RecordedRequest {
 	host: 'api' | 'cdn';
 }
 
+export type Phase = 'queued' | 'running' | 'succeeded' | 'failed';
+
 interface Job {
 	id: string;
+	/** Pins the job to a phase, for tests that must not depend on timing. */
+	phase?: Phase;
 	createdAt: number;
 	body: Record<string, unknown>;
 	callbackSent: boolean;
@@ -82,6 +90,7 @@ const DEFAULTS: Behaviour = {
 	apiKey: DEFAULT_API_KEY,
 	shape: 'apiinone',
 	jobMs: 300,
+	createDelayMs: 0,
 	videoOnApiHost: false,
 	videoExpired: false,
 	callbacks: true,
@@ -183,6 +192,11 @@ export class SandboxApi {
 
 	readonly callbackResults: Array<{ url: string; status: number; body: string }> = [];
 
+	/** The most create requests that were being answered at one moment. */
+	maxConcurrentCreates = 0;
+
+	private activeCreates = 0;
+
 	private behaviour: Behaviour = { ...DEFAULTS };
 
 	private faults: Fault[] = [];
@@ -244,6 +258,7 @@ export class SandboxApi {
 		this.challenged.clear();
 		this.requests.length = 0;
 		this.callbackResults.length = 0;
+		this.maxConcurrentCreates = 0;
 		return this;
 	}
 
@@ -255,12 +270,30 @@ export class SandboxApi {
 	private stateOf(job: Job): { rawState: string; videoUrl: string | null; error: string | null } {
 		const states = STATES[this.behaviour.shape];
 		if (this.behaviour.stuckState) return { rawState: this.behaviour.stuckState, videoUrl: null, error: null };
-		const age = Date.now() - job.createdAt;
-		if (age < this.behaviour.jobMs * 0.25) return { rawState: states.queued, videoUrl: null, error: null };
-		if (age < this.behaviour.jobMs) return { rawState: states.running, videoUrl: null, error: null };
-		if (this.behaviour.failWith) return { rawState: states.failed, videoUrl: null, error: this.behaviour.failWith };
+		const phase = job.phase ?? this.phaseByAge(job);
+		if (phase === 'queued' || phase === 'running') return { rawState: states[phase], videoUrl: null, error: null };
+		if (phase === 'failed') {
+			return { rawState: states.failed, videoUrl: null, error: this.behaviour.failWith ?? 'The job failed upstream' };
+		}
 		const videoHost = this.behaviour.videoOnApiHost ? 'api' : 'cdn';
 		return { rawState: states.succeeded, videoUrl: `${this.origin(videoHost)}/files/${job.id}.mp4`, error: null };
+	}
+
+	private phaseByAge(job: Job): Phase {
+		const age = Date.now() - job.createdAt;
+		if (age < this.behaviour.jobMs * 0.25) return 'queued';
+		if (age < this.behaviour.jobMs) return 'running';
+		const marker = this.behaviour.failWhenPromptContains;
+		const failed = this.behaviour.failWith || (marker && String(job.body.prompt).includes(marker));
+		return failed ? 'failed' : 'succeeded';
+	}
+
+	/** Pins a job to a phase (or back to timing with `undefined`). */
+	setPhase(taskId: string, phase: Phase | undefined): this {
+		const job = this.jobs.get(taskId);
+		if (!job) throw new Error(`No sandbox job ${taskId}`);
+		job.phase = phase;
+		return this;
 	}
 
 	private origin(host: 'api' | 'cdn'): string {
@@ -306,7 +339,13 @@ export class SandboxApi {
 		if (req.headers.authorization !== `Bearer ${this.behaviour.apiKey}`) {
 			return send(res, 401, { code: 401, message: 'Invalid API key' });
 		}
-		if (endpoint === 'create') return this.create(json, res);
+		if (endpoint === 'create') {
+			this.activeCreates++;
+			this.maxConcurrentCreates = Math.max(this.maxConcurrentCreates, this.activeCreates);
+			await new Promise((resolve) => setTimeout(resolve, this.behaviour.createDelayMs));
+			this.activeCreates--;
+			return this.create(json, res);
+		}
 		const id = decodeURIComponent(url.pathname.slice('/api/v1/tasks/'.length));
 		const job = this.jobs.get(id);
 		if (!job) return send(res, 404, { code: 404, message: `task ${id} not found` });

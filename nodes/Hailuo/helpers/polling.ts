@@ -21,15 +21,15 @@ export interface PollOptions {
 export type PollOutcome =
 	| { kind: 'done'; task: NormalisedTask; polls: number }
 	| { kind: 'timeout'; task: NormalisedTask | null; polls: number }
-	| { kind: 'cancelled'; task: NormalisedTask | null; polls: number };
+	| { kind: 'canceled'; task: NormalisedTask | null; polls: number };
 
 const MAX_BACKOFF_MS = 60_000;
 const WAITING_LOG_INTERVAL_MS = 30_000;
 const SLEEP_SLICE_MS = 500;
 
 /**
- * Sleeps unless the execution is cancelled first; says whether it may go on. Sleeps in short
- * slices so a cancelled wait leaves no long timer behind.
+ * Sleeps unless the execution is canceled first; says whether it may go on. Sleeps in short
+ * slices so a canceled wait leaves no long timer behind.
  */
 export async function sleepUnlessCancelled(ms: number, signal?: AbortSignal): Promise<boolean> {
 	let onAbort = () => {};
@@ -49,7 +49,7 @@ export async function sleepUnlessCancelled(ms: number, signal?: AbortSignal): Pr
 }
 
 /**
- * Reads a task until it reaches a final state, the deadline passes or the execution is cancelled.
+ * Reads a task until it reaches a final state, the deadline passes or the execution is canceled.
  * Transient read failures are retried with backoff (or the server's Retry-After) within the deadline.
  */
 export async function pollUntilDone(options: PollOptions): Promise<PollOutcome> {
@@ -58,7 +58,7 @@ export async function pollUntilDone(options: PollOptions): Promise<PollOutcome> 
 	let polls = 0;
 	let failures = 0;
 	for (;;) {
-		if (options.signal?.aborted) return { kind: 'cancelled', task, polls };
+		if (options.signal?.aborted) return { kind: 'canceled', task, polls };
 		let waitMs = options.intervalMs;
 		polls++;
 		// Errors as values: the transport already turned them into the errors a user should see.
@@ -71,7 +71,7 @@ export async function pollUntilDone(options: PollOptions): Promise<PollOutcome> 
 			failures = 0;
 			if (FINAL_STATUSES.includes(task.status)) return { kind: 'done', task, polls };
 		} else {
-			if (options.signal?.aborted) return { kind: 'cancelled', task, polls };
+			if (options.signal?.aborted) return { kind: 'canceled', task, polls };
 			if (!options.isTransient(attempt.error)) throw attempt.error;
 			failures++;
 			const asked = options.retryAfterSeconds(attempt.error);
@@ -85,7 +85,7 @@ export async function pollUntilDone(options: PollOptions): Promise<PollOutcome> 
 		const remaining = options.deadline - now();
 		if (remaining <= 0) return { kind: 'timeout', task, polls };
 		if (!(await sleepUnlessCancelled(Math.min(waitMs, remaining), options.signal))) {
-			return { kind: 'cancelled', task, polls };
+			return { kind: 'canceled', task, polls };
 		}
 	}
 }

@@ -119,7 +119,7 @@ export const waitOptionsSchema = z.object({
 	pollInterval: z.number({ invalid_type_error: 'must be a number' }).min(2, 'must be at least 2 seconds').max(600),
 	maxWait: z
 		.number({ invalid_type_error: 'must be a number' })
-		.min(10, 'must be at least 10 seconds')
+		.min(1, 'must be at least 1 second')
 		.max(3600, 'must be at most 3600 seconds (one hour)'),
 	onTimeout: enumOf(['error', 'output'] as const),
 	createConcurrency: z.number({ invalid_type_error: 'must be a number' }).int().min(1).max(20, 'must be 1 to 20'),

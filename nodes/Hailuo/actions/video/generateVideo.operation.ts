@@ -182,7 +182,7 @@ const properties: INodeProperties[] = [
 				name: 'maxWait',
 				type: 'number',
 				default: 600,
-				typeOptions: { minValue: 10, maxValue: 3600 },
+				typeOptions: { minValue: 1, maxValue: 3600 },
 				description: 'How long to wait for the video before giving up (up to one hour)',
 				displayOptions: { show: { '/waitMode': ['poll'] } },
 			},
@@ -333,8 +333,9 @@ export async function execute(
 		signal: this.getExecutionCancelSignal(),
 	});
 
-	if (outcome.kind === 'cancelled') {
-		throw new NodeOperationError(node, `Stopped waiting for Hailuo task ${taskId}: the execution was cancelled`, {
+	if (outcome.kind === 'canceled') {
+		// n8n marks the run "canceled" when the error says so.
+		throw new NodeOperationError(node, `Execution canceled while waiting for Hailuo task ${taskId}`, {
 			itemIndex: i,
 			description: `The job keeps running upstream; use Get Task with ID ${taskId} to fetch it later.`,
 		});

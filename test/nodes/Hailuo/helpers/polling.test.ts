@@ -74,7 +74,7 @@ describe('pollUntilDone', () => {
 		);
 	});
 
-	test('stops promptly when the execution is cancelled mid-sleep', async () => {
+	test('stops promptly when the execution is canceled mid-sleep', async () => {
 		const controller = new AbortController();
 		const started = Date.now();
 		const pending = pollUntilDone({
@@ -86,7 +86,7 @@ describe('pollUntilDone', () => {
 		});
 		setTimeout(() => controller.abort(), 30);
 		const outcome = await pending;
-		expect(outcome.kind).toBe('cancelled');
+		expect(outcome.kind).toBe('canceled');
 		expect(Date.now() - started).toBeLessThan(5000);
 	});
 });
