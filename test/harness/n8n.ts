@@ -173,7 +173,7 @@ export async function loadPackage() {
 let executionCounter = 0;
 
 /** A workflow of the start node followed by one Hailuo node with the given parameters. */
-export function hailuoWorkflow(parameters: INodeParameters, extra: Partial<INode> = {}): INode[] {
+export function hailuoWorkflow(parameters: Record<string, unknown>, extra: Partial<INode> = {}): INode[] {
 	return [
 		{
 			id: 'start',
@@ -189,7 +189,7 @@ export function hailuoWorkflow(parameters: INodeParameters, extra: Partial<INode
 			type: HAILUO_TYPE,
 			typeVersion: 1,
 			position: [200, 0],
-			parameters,
+			parameters: parameters as INodeParameters,
 			credentials: { hailuoApi: { id: '1', name: 'Hailuo sandbox' } },
 			...extra,
 		},
