@@ -21,9 +21,9 @@ import type {
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { ICredentialsHelper, NodeHelpers, Workflow } from 'n8n-workflow';
-import { join } from 'node:path';
 
-export const PACKAGE_ROOT = join(__dirname, '..', '..');
+import { PACKAGE_ROOT } from '../paths';
+
 export const PACKAGE_NAME = 'n8n-nodes-hailuo';
 export const HAILUO_TYPE = `${PACKAGE_NAME}.hailuo`;
 const START_TYPE = 'test.start';

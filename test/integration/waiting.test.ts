@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { FIXTURES } from '../paths';
 import { hailuoWorkflow, readBinary, runWorkflow } from '../harness/n8n';
 import { useSandbox } from '../harness/sandbox';
 
 const { sandbox, credentials } = useSandbox();
 
-const FIXTURES = join(__dirname, '..', 'fixtures');
 const png = readFileSync(join(FIXTURES, 'product.png'));
 const jpeg = readFileSync(join(FIXTURES, 'product.jpg'));
 

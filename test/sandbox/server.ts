@@ -11,6 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 
+import { FIXTURES } from '../paths';
+
 /** The answer shapes of the sellers in API-NOTES.md. */
 export type Shape = 'apiinone' | 'kie' | 'piapi' | 'wavespeed' | 'replicate' | 'minimax' | 'fal';
 
@@ -83,7 +85,7 @@ interface Job {
 	callbackSent: boolean;
 }
 
-export const FIXTURE_MP4 = join(__dirname, '..', 'fixtures', 'hailuo-sample.mp4');
+export const FIXTURE_MP4 = join(FIXTURES, 'hailuo-sample.mp4');
 export const DEFAULT_API_KEY = 'aio_sandbox_key_0123456789';
 
 const DEFAULTS: Behaviour = {

@@ -1,0 +1,91 @@
+/**
+ * Benchmark against the sandbox API on loopback. Prints figures with ratios against baselines
+ * measured in the same run; asserts nothing (timings belong to no unit test).
+ *   1. A batch of 20 jobs through the node vs the same jobs item after item.
+ *   2. A 200 MB result streamed into n8n's binary-data store vs the same download buffered.
+ */
+import '../harness/env';
+
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { join } from 'node:path';
+
+import { hailuoWorkflow, runWorkflow } from '../harness/n8n';
+import { SandboxApi } from '../sandbox/server';
+
+const JOBS = 20;
+const JOB_MS = 3000;
+const INTERVAL_S = 2;
+const VIDEO_MB = 200;
+
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+
+async function batch(sandbox: SandboxApi) {
+	const credentials = { hailuoApi: { apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl } };
+	const workflow = () =>
+		hailuoWorkflow({
+			operation: 'generateVideo',
+			prompt: '={{ "product shot " + $json.n }}',
+			imageUrl: 'https://example.com/p.jpg',
+			waitMode: 'poll',
+			options: { pollInterval: INTERVAL_S, download: false },
+		});
+	const items = Array.from({ length: JOBS }, (_, n) => ({ json: { n } }));
+
+	sandbox.reset().configure({ jobMs: JOB_MS });
+	let started = Date.now();
+	const result = await runWorkflow(workflow(), { credentials, items });
+	const together = Date.now() - started;
+	if (result.error || result.output().some((item) => item.json.status !== 'succeeded')) {
+		throw new Error(`batch run failed: ${result.error?.message}`);
+	}
+	const pollsPerJob = sandbox.requestsTo('task').length / JOBS;
+
+	// The baseline: one item at a time, each waiting for its own job, as a plain polling loop does.
+	sandbox.reset().configure({ jobMs: JOB_MS });
+	started = Date.now();
+	for (const item of items) await runWorkflow(workflow(), { credentials, items: [item] });
+	const oneByOne = Date.now() - started;
+
+	const target = 1.2 * (JOB_MS + INTERVAL_S * 1000);
+	console.log(`\n1. Batch of ${JOBS} jobs, each ${JOB_MS / 1000} s, poll interval ${INTERVAL_S} s`);
+	console.log(`   node (all in flight)     ${seconds(together)} s   target <= ${seconds(target)} s`);
+	console.log(`   item after item          ${seconds(oneByOne)} s`);
+	console.log(`   speed-up                 ${(oneByOne / together).toFixed(1)}x   target >= 10x`);
+	console.log(`   polls per job            ${pollsPerJob.toFixed(2)}   target <= ${(JOB_MS / 1000 / INTERVAL_S + 2).toFixed(2)}`);
+}
+
+/** Runs one download in a fresh process so its peak memory is its own (the sandbox stays here). */
+async function download(mode: 'streamed' | 'buffered', sandbox: SandboxApi): Promise<{ peakMb: number; ms: number }> {
+	const probe = join(__dirname, 'download-probe.js');
+	const { stdout } = await promisify(execFile)(process.execPath, [probe, mode, sandbox.baseUrl, sandbox.apiKey], {
+		encoding: 'utf8',
+		maxBuffer: 1024 * 1024,
+	});
+	return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { peakMb: number; ms: number };
+}
+
+async function memory(sandbox: SandboxApi) {
+	sandbox.reset().configure({ jobMs: 0, videoBytes: VIDEO_MB * 1024 * 1024 });
+	const streamed = await download('streamed', sandbox);
+	const buffered = await download('buffered', sandbox);
+	console.log(`\n2. ${VIDEO_MB} MB result into n8n's binary-data store (filesystem mode)`);
+	console.log(`   streamed by the node     peak RSS +${streamed.peakMb.toFixed(1)} MB in ${seconds(streamed.ms)} s   target < 50 MB`);
+	console.log(`   buffered in memory       peak RSS +${buffered.peakMb.toFixed(1)} MB in ${seconds(buffered.ms)} s`);
+	console.log(`   memory ratio             ${(buffered.peakMb / Math.max(streamed.peakMb, 0.1)).toFixed(1)}x less when streamed`);
+}
+
+async function main() {
+	const sandbox = await new SandboxApi().start();
+	try {
+		if (!process.argv.includes('--memory-only')) await batch(sandbox);
+		await memory(sandbox);
+	} finally {
+		await sandbox.stop();
+	}
+}
+
+main().catch((error: unknown) => {
+	console.error(error);
+	process.exitCode = 1;
+});
