@@ -88,6 +88,15 @@ export const taskIdSchema = z
 		'must be a plain task id (letters, digits, "-", "_", "." or ":"), as returned by Generate Video',
 	);
 
+/** The three dropdowns, which also decide the price. */
+const videoShape = {
+	model: enumOf(MODELS),
+	duration: enumOf(DURATIONS),
+	resolution: enumOf(RESOLUTIONS, (v) => v.toUpperCase()),
+};
+
+export const videoChoiceSchema = z.object(videoShape);
+
 export const generateVideoSchema = z
 	.object({
 		prompt: z
@@ -96,9 +105,7 @@ export const generateVideoSchema = z
 			.min(1, 'must not be empty: describe the motion you want')
 			.max(MAX_PROMPT_LENGTH, `must be at most ${MAX_PROMPT_LENGTH} characters`),
 		imageUrl: imageReference,
-		model: enumOf(MODELS),
-		duration: enumOf(DURATIONS),
-		resolution: enumOf(RESOLUTIONS, (v) => v.toUpperCase()),
+		...videoShape,
 		callbackUrl: z.preprocess((v) => (v === '' ? undefined : v), httpUrl.optional()),
 		extraBody: jsonObject,
 	})

@@ -1,4 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
@@ -8,14 +15,16 @@ import type { Duration, Model, Resolution } from '../../helpers/schemas';
 import {
 	binaryFieldSchema,
 	DURATIONS,
+	failParameter,
 	estimateCredits,
 	generateVideoSchema,
 	MODELS,
 	parseParameters,
 	RESOLUTIONS,
+	videoChoiceSchema,
 	waitOptionsSchema,
 } from '../../helpers/schemas';
-import { normaliseTask } from '../../helpers/task';
+import { FINAL_STATUSES, normaliseTask } from '../../helpers/task';
 import { apiRequest, isTransient } from '../../transport';
 import type { Batch } from '../batch';
 import { downloadOptions, fetchTask, readDownload } from './getTask.operation';
@@ -144,6 +153,12 @@ const properties: INodeProperties[] = [
 				description: 'Check the task until the video is ready (typically 1–2 minutes), then output it',
 			},
 			{
+				name: 'Wait for Callback',
+				value: 'callback',
+				description:
+					'Park the execution (no worker held, survives a restart) until API in One calls back with the result',
+			},
+			{
 				name: 'Return Task Immediately',
 				value: 'none',
 				description: 'Output the task ID at once; read the result later with Get Task or a Hailuo Trigger',
@@ -175,7 +190,7 @@ const properties: INodeProperties[] = [
 			},
 			...downloadOptions.map((option) => ({
 				...option,
-				displayOptions: { show: { '/waitMode': ['poll'] } },
+				displayOptions: { show: { '/waitMode': ['poll', 'callback'] } },
 			})),
 			{
 				displayName: 'Max Wait (Seconds)',
@@ -184,7 +199,7 @@ const properties: INodeProperties[] = [
 				default: 600,
 				typeOptions: { minValue: 1, maxValue: 3600 },
 				description: 'How long to wait for the video before giving up (up to one hour)',
-				displayOptions: { show: { '/waitMode': ['poll'] } },
+				displayOptions: { show: { '/waitMode': ['poll', 'callback'] } },
 			},
 			{
 				displayName: 'On Timeout',
@@ -273,7 +288,21 @@ export async function prepare(this: IExecuteFunctions, i: number) {
 		},
 		i,
 	);
-	const download = wait.waitMode === 'poll' ? readDownload(this, i, true) : null;
+	if (wait.waitMode === 'callback') {
+		// One resume URL per execution: a second item's callback would find the run already resumed.
+		if (this.getInputData().length > 1) {
+			failParameter(
+				node,
+				'Wait Mode',
+				'"Wait for Callback" takes one item per run; use "Wait Until Done (Poll)" for batches, or put the node in a Loop Over Items',
+				i,
+			);
+		}
+		if (parameters.callbackUrl) {
+			failParameter(node, 'Callback URL', 'leave it empty with "Wait for Callback": the node sends its own resume URL', i);
+		}
+	}
+	const download = wait.waitMode === 'none' ? null : readDownload(this, i, true);
 	const body: IDataObject = {
 		model: parameters.model,
 		prompt: parameters.prompt,
@@ -282,6 +311,8 @@ export async function prepare(this: IExecuteFunctions, i: number) {
 		resolution: parameters.resolution,
 	};
 	if (parameters.callbackUrl) body.callback_url = parameters.callbackUrl;
+	// n8n's own resume URL for this execution (signed in n8n 2.x; the query must be kept).
+	if (wait.waitMode === 'callback') body.callback_url = String(this.evaluateExpression('{{ $execution.resumeUrl }}', i));
 	Object.assign(body, parameters.extraBody);
 	return { parameters, wait, download, body };
 }
@@ -313,6 +344,11 @@ export async function execute(
 		);
 	}
 	if (wait.waitMode === 'none') return await taskToItem.call(this, created, null, extra, i);
+	if (wait.waitMode === 'callback') {
+		// The run parks here; `resume` below turns the callback into this node's output.
+		await this.putExecutionToWait(new Date(Date.now() + wait.maxWait * 1000));
+		return await taskToItem.call(this, created, null, extra, i);
+	}
 
 	const deadline = Date.now() + wait.maxWait * 1000;
 	const outcome = await pollUntilDone({
@@ -370,4 +406,31 @@ export async function execute(
 		);
 	}
 	return await taskToItem.call(this, task, download, extra, i);
+}
+
+/**
+ * Resumes a run parked by "Wait for Callback": a MiniMax-style `{challenge}` is echoed and a
+ * progress report is acknowledged (both keep the run waiting); a final state becomes the output.
+ */
+export async function resume(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const body: unknown = this.getBodyData();
+	if (body && typeof body === 'object' && 'challenge' in body && typeof body.challenge === 'string') {
+		return { webhookResponse: { challenge: body.challenge } };
+	}
+	const task = normaliseTask(body);
+	if (!FINAL_STATUSES.includes(task.status)) return { webhookResponse: { received: true } };
+
+	const choice = videoChoiceSchema.safeParse({
+		model: this.getNodeParameter('model', MODELS[0]),
+		duration: this.getNodeParameter('duration', DURATIONS[0]),
+		resolution: this.getNodeParameter('resolution', RESOLUTIONS[0]),
+	});
+	const extra: IDataObject = choice.success
+		? { estimatedCredits: estimateCredits(choice.data.model, choice.data.duration, choice.data.resolution) }
+		: {};
+	const downloadOn = this.getNodeParameter('options.download', true) as boolean;
+	const field = binaryFieldSchema.safeParse(this.getNodeParameter('options.binaryPropertyOutput', 'data'));
+	const download = downloadOn ? { field: field.success ? field.data : 'data' } : null;
+	const item = await taskToItem.call(this, task, download, extra);
+	return { workflowData: [[{ ...item, pairedItem: { item: 0 } }]], webhookResponse: { received: true } };
 }
