@@ -144,6 +144,9 @@ export interface RunOptions {
 	/** Called with the running execution, e.g. to cancel it. */
 	onStart?: (execution: ReturnType<WorkflowExecute['run']>) => void;
 	mode?: WorkflowExecuteMode;
+	/** Where waiting executions are resumed (n8n's /webhook-waiting base). */
+	webhookWaitingBaseUrl?: string;
+	workflowId?: string;
 }
 
 export interface RunResult {
@@ -152,7 +155,6 @@ export interface RunResult {
 	output(nodeName?: string): INodeExecutionData[];
 	/** The execution's error message, if it failed. */
 	error?: { message: string; description?: string | null; node?: string };
-	logs: string[];
 }
 
 let loaded: Promise<{ loader: PackageDirectoryLoader; types: Record<string, INodeType | IVersionedNodeType> }> | undefined;
@@ -196,17 +198,16 @@ export function hailuoWorkflow(parameters: Record<string, unknown>, extra: Parti
 	];
 }
 
-/** Runs Start → the given nodes in a chain, through the real engine. */
-export async function runWorkflow(nodes: INode[], options: RunOptions = {}): Promise<RunResult> {
+/** Everything one execution needs: the workflow (nodes chained in order) and n8n's additional data. */
+export async function prepareExecution(nodes: INode[], options: RunOptions = {}) {
 	const { loader, types } = await loadPackage();
 	const nodeTypes = new NodeTypes({ ...types, [START_TYPE]: startNode(options.items ?? [{ json: {} }]) });
-	const start = nodes[0];
 	const connections: Workflow['connectionsBySourceNode'] = {};
 	for (let i = 0; i < nodes.length - 1; i++) {
 		connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
 	}
 	const workflow = new Workflow({
-		id: 'test-workflow',
+		id: options.workflowId ?? 'test-workflow',
 		name: 'Test',
 		nodes,
 		connections,
@@ -235,7 +236,7 @@ export async function runWorkflow(nodes: INode[], options: RunOptions = {}): Pro
 		instanceBaseUrl: 'http://127.0.0.1:5678/',
 		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
 		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
-		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookWaitingBaseUrl: options.webhookWaitingBaseUrl ?? 'http://127.0.0.1:5678/webhook-waiting',
 		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
 		formBaseUrl: 'http://127.0.0.1:5678/form',
 		formTestBaseUrl: 'http://127.0.0.1:5678/form-test',
@@ -247,17 +248,16 @@ export async function runWorkflow(nodes: INode[], options: RunOptions = {}): Pro
 		getRunExecutionData: async () => undefined,
 		logAiEvent: () => {},
 	} as unknown as IWorkflowExecuteAdditionalData;
+	return { workflow, additionalData, mode, executionId };
+}
 
-	const logs: string[] = [];
-	const execution = new WorkflowExecute(additionalData, mode).run({ workflow, startNode: start });
-	options.onStart?.(execution);
-	const run = await execution;
+export function resultOf(run: IRun, nodes: INode[]): RunResult {
 	const error = run.data.resultData.error;
 	return {
 		run,
-		logs,
 		output(nodeName = nodes[nodes.length - 1].name) {
-			return run.data.resultData.runData[nodeName]?.[0]?.data?.main?.[0] ?? [];
+			const runs = run.data.resultData.runData[nodeName] ?? [];
+			return runs[runs.length - 1]?.data?.main?.[0] ?? [];
 		},
 		error: error
 			? {
@@ -267,6 +267,14 @@ export async function runWorkflow(nodes: INode[], options: RunOptions = {}): Pro
 				}
 			: undefined,
 	};
+}
+
+/** Runs Start → the given nodes in a chain, through the real engine. */
+export async function runWorkflow(nodes: INode[], options: RunOptions = {}): Promise<RunResult> {
+	const { workflow, additionalData, mode } = await prepareExecution(nodes, options);
+	const execution = new WorkflowExecute(additionalData, mode).run({ workflow, startNode: nodes[0] });
+	options.onStart?.(execution);
+	return resultOf(await execution, nodes);
 }
 
 /** Reads an output binary back from n8n's binary-data store. */

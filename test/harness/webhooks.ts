@@ -1,0 +1,263 @@
+/**
+ * A small stand-in for n8n's webhook server, on loopback: it hands deliveries to a node's real
+ * `webhook()` through n8n-core's WebhookContext, starts executions for active triggers, and resumes
+ * waiting executions at `/webhook-waiting/<executionId>` the way n8n does (the webhook's output
+ * replaces the waiting node's input, and the engine passes it on). End-to-end tests in real n8n
+ * cover n8n's own server.
+ */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { WebhookContext, WorkflowExecute } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	INode,
+	INodeType,
+	IRunExecutionData,
+	IWebhookData,
+	IWebhookResponseData,
+	IWorkflowExecuteAdditionalData,
+	Workflow,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
+import { createRunExecutionData } from 'n8n-workflow';
+
+import type { RunOptions, RunResult } from './n8n';
+import { prepareExecution, resultOf } from './n8n';
+
+interface Execution {
+	nodes: INode[];
+	workflow: Workflow;
+	additionalData: IWorkflowExecuteAdditionalData;
+	mode: WorkflowExecuteMode;
+}
+
+interface Waiting extends Execution {
+	data: IRunExecutionData;
+	done: (result: RunResult) => void;
+}
+
+/** The response n8n's express `res` would give, collected for writing back. */
+class ResponseRecorder {
+	statusCode = 200;
+
+	body: unknown;
+
+	sent = false;
+
+	status(code: number) {
+		this.statusCode = code;
+		return this;
+	}
+
+	json(body: unknown) {
+		this.body = body;
+		this.sent = true;
+		return this;
+	}
+
+	send(body: unknown) {
+		return this.json(body);
+	}
+
+	end() {
+		this.sent = true;
+		return this;
+	}
+
+	setHeader() {
+		return this;
+	}
+}
+
+export class WebhookServer {
+	/** Executions that triggers started, in the order they finished. */
+	readonly executions: RunResult[] = [];
+
+	private server?: Server;
+
+	private readonly waiting = new Map<string, Waiting>();
+
+	private readonly triggers = new Map<string, Execution & { credentials: RunOptions['credentials'] }>();
+
+	private triggerCount = 0;
+
+	get baseUrl(): string {
+		if (!this.server) throw new Error('The webhook server is not started');
+		return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+	}
+
+	async start(): Promise<this> {
+		this.server = createServer((req, res) => {
+			this.handle(req, res).catch((error: unknown) => {
+				if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
+				res.end(JSON.stringify({ message: String(error) }));
+			});
+		});
+		await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+		return this;
+	}
+
+	async stop(): Promise<void> {
+		this.server?.closeAllConnections();
+		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+	}
+
+	/**
+	 * Runs a workflow that may park itself; `finished` settles when it ends, after a resume if it
+	 * waited.
+	 */
+	async run(nodes: INode[], options: RunOptions = {}) {
+		const execution = await prepareExecution(nodes, {
+			...options,
+			webhookWaitingBaseUrl: `${this.baseUrl}/webhook-waiting`,
+		});
+		const first = resultOf(
+			await new WorkflowExecute(execution.additionalData, execution.mode).run({
+				workflow: execution.workflow,
+				startNode: nodes[0],
+			}),
+			nodes,
+		);
+		let done: (result: RunResult) => void = () => {};
+		const finished = new Promise<RunResult>((resolve) => (done = resolve));
+		if (first.run.waitTill) {
+			this.waiting.set(execution.executionId, { ...execution, nodes, data: first.run.data, done });
+		} else {
+			done(first);
+		}
+		return { first, finished, executionId: execution.executionId };
+	}
+
+	/** Activates a trigger workflow (trigger first); returns its production URL here. */
+	async activate(nodes: INode[], credentials: Record<string, ICredentialDataDecryptedObject>): Promise<string> {
+		const execution = await prepareExecution(nodes, {
+			credentials,
+			mode: 'webhook',
+			workflowId: `trigger-workflow-${++this.triggerCount}`,
+		});
+		const trigger = nodes[0];
+		const description = this.nodeType(execution.workflow, trigger).description.webhooks?.[0];
+		const path = String(
+			execution.workflow.expression.getSimpleParameterValue(trigger, description?.path ?? '', 'webhook', {}),
+		);
+		this.triggers.set(`/webhook/${execution.workflow.id}/${path}`, { ...execution, nodes, credentials });
+		return `${this.baseUrl}/webhook/${execution.workflow.id}/${path}`;
+	}
+
+	private nodeType(workflow: Workflow, node: INode): INodeType {
+		return workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	}
+
+	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const chunks: Buffer[] = [];
+		for await (const chunk of req) chunks.push(chunk as Buffer);
+		const rawBody = Buffer.concat(chunks);
+		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+		const contentType = String(req.headers['content-type'] ?? '').split(';')[0];
+		// As n8n's body parser: JSON bodies are parsed before the node sees them (422 if broken).
+		let body: unknown = {};
+		if (contentType === 'application/json' && rawBody.length > 0) {
+			try {
+				body = JSON.parse(rawBody.toString('utf8'));
+			} catch {
+				return send(res, 422, { message: 'Failed to parse request body' });
+			}
+		} else if (contentType === 'text/plain') {
+			body = rawBody.toString('utf8');
+		}
+		const request = {
+			method: req.method,
+			headers: req.headers,
+			rawBody,
+			body,
+			path: url.pathname,
+			query: Object.fromEntries(url.searchParams),
+			params: {},
+			contentType,
+		};
+
+		const waitingId = url.pathname.match(/^\/webhook-waiting\/([^/]+)/)?.[1];
+		if (waitingId) {
+			const waiting = this.waiting.get(waitingId);
+			if (!waiting) return send(res, 404, { message: 'no execution is waiting here' });
+			const nodeName = waiting.data.resultData.lastNodeExecuted ?? '';
+			const node = waiting.workflow.getNode(nodeName);
+			if (!node) return send(res, 500, { message: 'waiting node not found' });
+			const { result, response } = await this.callWebhook(waiting, node, request, waiting.data);
+			writeResponse(res, result, response);
+			if (result.workflowData) {
+				this.waiting.delete(waitingId);
+				const stack = waiting.data.executionData?.nodeExecutionStack ?? [];
+				stack[0].data.main = result.workflowData;
+				const run = await new WorkflowExecute(waiting.additionalData, waiting.mode, waiting.data).processRunExecutionData(
+					waiting.workflow,
+				);
+				waiting.done(resultOf(run, waiting.nodes));
+			}
+			return;
+		}
+
+		const trigger = this.triggers.get(url.pathname);
+		if (!trigger) return send(res, 404, { message: 'webhook not registered' });
+		const triggerNode = trigger.nodes[0];
+		// Each delivery is its own execution, as in n8n.
+		const execution = await prepareExecution(trigger.nodes, {
+			credentials: trigger.credentials,
+			mode: 'webhook',
+			workflowId: trigger.workflow.id,
+		});
+		const { result, response } = await this.callWebhook({ ...execution, nodes: trigger.nodes }, triggerNode, request, null);
+		writeResponse(res, result, response);
+		if (!result.workflowData) return;
+		const data = createRunExecutionData({
+			executionData: { nodeExecutionStack: [{ node: triggerNode, data: { main: result.workflowData }, source: null }] },
+		});
+		const run = await new WorkflowExecute(execution.additionalData, 'webhook', data).processRunExecutionData(
+			execution.workflow,
+		);
+		this.executions.push(resultOf(run, trigger.nodes));
+	}
+
+	private async callWebhook(
+		execution: Execution,
+		node: INode,
+		request: { path: string },
+		runExecutionData: IRunExecutionData | null,
+	): Promise<{ result: IWebhookResponseData; response: ResponseRecorder }> {
+		const nodeType = this.nodeType(execution.workflow, node);
+		const response = new ResponseRecorder();
+		const additionalData = { ...execution.additionalData, httpRequest: request, httpResponse: response };
+		const webhookData: IWebhookData = {
+			httpMethod: 'POST',
+			node: node.name,
+			path: request.path,
+			webhookDescription: nodeType.description.webhooks?.[0] ?? { name: 'default', httpMethod: 'POST', path: '' },
+			workflowId: execution.workflow.id,
+			workflowExecuteAdditionalData: additionalData as never,
+		};
+		const context = new WebhookContext(
+			execution.workflow,
+			node,
+			additionalData as never,
+			execution.mode,
+			webhookData,
+			[],
+			runExecutionData,
+		);
+		if (!nodeType.webhook) throw new Error(`${node.type} has no webhook method`);
+		const result = await nodeType.webhook.call(context);
+		return { result, response };
+	}
+}
+
+function writeResponse(res: ServerResponse, result: IWebhookResponseData, response: ResponseRecorder): void {
+	if (result.noWebhookResponse) return send(res, response.statusCode, response.body ?? {});
+	send(res, 200, result.webhookResponse ?? {});
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+	res.writeHead(status, { 'Content-Type': 'application/json' });
+	res.end(JSON.stringify(body));
+}
