@@ -1,0 +1,81 @@
+import { hailuoWorkflow, readBinary, runWorkflow } from '../harness/n8n';
+import { useSandbox } from '../harness/sandbox';
+import { WebhookServer } from '../harness/webhooks';
+
+const { sandbox, credentials } = useSandbox();
+const server = new WebhookServer();
+beforeAll(async () => {
+	await server.start();
+});
+afterAll(async () => {
+	await server.stop();
+});
+
+/** The sandbox records a callback's answer after the run has already resumed. */
+async function callbacksAnswered(count: number) {
+	for (let waited = 0; sandbox.callbackResults.length < count && waited < 5000; waited += 20) {
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+	return sandbox.callbackResults;
+}
+
+const callbackMode = (options: Record<string, unknown> = {}) =>
+	hailuoWorkflow({
+		operation: 'generateVideo',
+		prompt: 'Waves roll onto the beach at dusk',
+		imageUrl: 'https://example.com/beach.jpg',
+		waitMode: 'callback',
+		options,
+	});
+
+describe('Wait for Callback', () => {
+	test('the run waits, the API calls the resume URL when the job ends, the run finishes with the video', async () => {
+		sandbox.configure({ jobMs: 300 });
+		const { first, finished, executionId } = await server.run(callbackMode(), { credentials: credentials() });
+		expect(first.error).toBeUndefined();
+		expect(first.run.status).toBe('waiting');
+		expect(first.run.waitTill).toBeInstanceOf(Date);
+
+		const [create] = sandbox.requestsTo('create');
+		const callbackUrl = (create.json as { callback_url: string }).callback_url;
+		expect(callbackUrl.startsWith(`${server.baseUrl}/webhook-waiting/${executionId}`)).toBe(true);
+
+		const result = await finished;
+		expect(result.error).toBeUndefined();
+		const [item] = result.output();
+		expect(item.json).toMatchObject({ status: 'succeeded', estimatedCredits: 30 });
+		expect((await readBinary(item)).equals(sandbox.fixtureBytes)).toBe(true);
+		// No polling: the callback carried the result.
+		expect(sandbox.requestsTo('task')).toHaveLength(0);
+		expect(await callbacksAnswered(1)).toEqual([expect.objectContaining({ status: 200 })]);
+	});
+
+	test('a challenge handshake is echoed and the run keeps waiting for the result', async () => {
+		sandbox.configure({ jobMs: 200, callbackChallenge: true });
+		const { finished } = await server.run(callbackMode({ download: false }), { credentials: credentials() });
+		const result = await finished;
+		expect(result.output()[0].json.status).toBe('succeeded');
+		expect(result.output()[0].binary).toBeUndefined();
+		const [challenge, final] = await callbacksAnswered(2);
+		expect(JSON.parse(challenge.body)).toMatchObject({ challenge: expect.stringMatching(/^challenge-/) });
+		expect(final.status).toBe(200);
+	});
+
+	test('a failed job resumes the run with the failure and its reason', async () => {
+		sandbox.configure({ jobMs: 100, failWith: 'Image rejected by moderation' });
+		const { finished } = await server.run(callbackMode(), { credentials: credentials() });
+		expect((await finished).output()[0].json).toMatchObject({ status: 'failed', error: 'Image rejected by moderation' });
+	});
+
+	test('more than one item is refused before any request', async () => {
+		const result = await runWorkflow(callbackMode(), { credentials: credentials(), items: [{ json: {} }, { json: {} }] });
+		expect(result.error?.message).toContain('Invalid "Wait Mode"');
+		expect(sandbox.requests).toHaveLength(0);
+	});
+
+	test('a Callback URL option cannot be combined with it', async () => {
+		const result = await runWorkflow(callbackMode({ callbackUrl: 'https://example.com/hook' }), { credentials: credentials() });
+		expect(result.error?.message).toContain('Invalid "Callback URL"');
+		expect(sandbox.requests).toHaveLength(0);
+	});
+});
