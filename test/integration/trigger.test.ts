@@ -20,7 +20,7 @@ const TOKEN = randomBytes(24).toString('hex');
 const WHSEC = `whsec_${randomBytes(24).toString('base64')}`;
 const HMAC_SECRET = 'hmac-secret-for-tests';
 
-const trigger = (parameters: Record<string, unknown>): INode[] => [
+const trigger = (parameters: INode["parameters"]): INode[] => [
 	{
 		id: 'trigger',
 		name: 'Hailuo Trigger',
