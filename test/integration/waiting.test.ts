@@ -28,6 +28,7 @@ describe('Wait Until Done (Poll)', () => {
 		const [item] = result.output();
 		const taskId = String(item.json.taskId);
 		expect(item.json).toMatchObject({ status: 'succeeded', estimatedCredits: 30 });
+		expect(item.json.wait).toMatchObject({ polls: 2, states: ['PENDING', 'SUCCESS'] });
 		expect(item.binary?.data).toMatchObject({ fileName: `hailuo-${taskId}.mp4`, mimeType: 'video/mp4' });
 		expect((await readBinary(item)).equals(sandbox.fixtureBytes)).toBe(true);
 

@@ -18,10 +18,18 @@ export interface PollOptions {
 	now?: () => number;
 }
 
-export type PollOutcome =
-	| { kind: 'done'; task: NormalisedTask; polls: number }
-	| { kind: 'timeout'; task: NormalisedTask | null; polls: number }
-	| { kind: 'canceled'; task: NormalisedTask | null; polls: number };
+/** What the wait saw: how many reads, and each state the task passed through, in order. */
+export interface WaitTrace {
+	polls: number;
+	states: string[];
+}
+
+export type PollOutcome = WaitTrace &
+	(
+		| { kind: 'done'; task: NormalisedTask }
+		| { kind: 'timeout'; task: NormalisedTask | null }
+		| { kind: 'canceled'; task: NormalisedTask | null }
+	);
 
 const MAX_BACKOFF_MS = 60_000;
 const WAITING_LOG_INTERVAL_MS = 30_000;
@@ -57,8 +65,9 @@ export async function pollUntilDone(options: PollOptions): Promise<PollOutcome> 
 	let task: NormalisedTask | null = null;
 	let polls = 0;
 	let failures = 0;
+	const states: string[] = [];
 	for (;;) {
-		if (options.signal?.aborted) return { kind: 'canceled', task, polls };
+		if (options.signal?.aborted) return { kind: 'canceled', task, polls, states };
 		let waitMs = options.intervalMs;
 		polls++;
 		// Errors as values: the transport already turned them into the errors a user should see.
@@ -69,9 +78,11 @@ export async function pollUntilDone(options: PollOptions): Promise<PollOutcome> 
 		if (attempt.ok) {
 			task = attempt.read;
 			failures = 0;
-			if (FINAL_STATUSES.includes(task.status)) return { kind: 'done', task, polls };
+			const state = task.rawStatus ?? task.status;
+			if (states[states.length - 1] !== state) states.push(state);
+			if (FINAL_STATUSES.includes(task.status)) return { kind: 'done', task, polls, states };
 		} else {
-			if (options.signal?.aborted) return { kind: 'canceled', task, polls };
+			if (options.signal?.aborted) return { kind: 'canceled', task, polls, states };
 			if (!options.isTransient(attempt.error)) throw attempt.error;
 			failures++;
 			const asked = options.retryAfterSeconds(attempt.error);
@@ -83,9 +94,9 @@ export async function pollUntilDone(options: PollOptions): Promise<PollOutcome> 
 			if (now() + waitMs > options.deadline) throw attempt.error;
 		}
 		const remaining = options.deadline - now();
-		if (remaining <= 0) return { kind: 'timeout', task, polls };
+		if (remaining <= 0) return { kind: 'timeout', task, polls, states };
 		if (!(await sleepUnlessCancelled(Math.min(waitMs, remaining), options.signal))) {
-			return { kind: 'canceled', task, polls };
+			return { kind: 'canceled', task, polls, states };
 		}
 	}
 }

@@ -350,7 +350,8 @@ export async function execute(
 		return await taskToItem.call(this, created, null, extra, i);
 	}
 
-	const deadline = Date.now() + wait.maxWait * 1000;
+	const startedAt = Date.now();
+	const deadline = startedAt + wait.maxWait * 1000;
 	const outcome = await pollUntilDone({
 		fetchTask: async () => {
 			const task = await fetchTask.call(this, taskId);
@@ -369,6 +370,9 @@ export async function execute(
 		signal: this.getExecutionCancelSignal(),
 	});
 
+	const trace = {
+		wait: { polls: outcome.polls, seconds: Math.round((Date.now() - startedAt) / 100) / 10, states: outcome.states },
+	};
 	if (outcome.kind === 'canceled') {
 		// n8n marks the run "canceled" when the error says so.
 		throw new NodeOperationError(node, `Execution canceled while waiting for Hailuo task ${taskId}`, {
@@ -379,7 +383,7 @@ export async function execute(
 	if (outcome.kind === 'timeout') {
 		const state = outcome.task?.rawStatus ?? 'no state yet';
 		if (wait.onTimeout === 'output') {
-			return await taskToItem.call(this, outcome.task ?? created, null, { ...extra, timedOut: true }, i);
+			return await taskToItem.call(this, outcome.task ?? created, null, { ...extra, ...trace, timedOut: true }, i);
 		}
 		throw new NodeOperationError(
 			node,
@@ -405,7 +409,7 @@ export async function execute(
 			},
 		);
 	}
-	return await taskToItem.call(this, task, download, extra, i);
+	return await taskToItem.call(this, task, download, { ...extra, ...trace }, i);
 }
 
 /**

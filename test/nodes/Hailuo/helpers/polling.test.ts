@@ -31,9 +31,10 @@ const base = { isTransient, retryAfterSeconds, intervalMs: 5 };
 
 describe('pollUntilDone', () => {
 	test('reads until a final state, keeps going through unknown ones', async () => {
-		const fetchTask = script(['queued', 'unknown', 'running', 'succeeded']);
+		const fetchTask = script(['queued', 'queued', 'unknown', 'running', 'succeeded']);
 		const outcome = await pollUntilDone({ ...base, fetchTask, deadline: Date.now() + 5000 });
-		expect(outcome).toMatchObject({ kind: 'done', polls: 4, task: { status: 'succeeded' } });
+		expect(outcome).toMatchObject({ kind: 'done', polls: 5, task: { status: 'succeeded' } });
+		expect(outcome.states).toEqual(['queued', 'unknown', 'running', 'succeeded']);
 	});
 
 	test.each(['failed', 'canceled'] as const)('stops at %s', async (status) => {
