@@ -61,6 +61,8 @@ export interface Behaviour {
 	callbackSigning?: CallbackSigning;
 	/** Send the MiniMax `{challenge}` handshake before the first callback to a URL. */
 	callbackChallenge: boolean;
+	/** How often a callback that got no answer or a 5xx is tried again, a second apart. */
+	callbackRetries: number;
 }
 
 export interface RecordedRequest {
@@ -97,6 +99,7 @@ const DEFAULTS: Behaviour = {
 	videoExpired: false,
 	callbacks: true,
 	callbackChallenge: false,
+	callbackRetries: 60,
 };
 
 const STATES: Record<Shape, { queued: string; running: string; succeeded: string; failed: string }> = {
@@ -231,7 +234,7 @@ export class SandboxApi {
 		this.apiServer = await listen((req, res) => this.handle('api', req, res), port);
 		this.cdnServer = await listen((req, res) => this.handle('cdn', req, res), 0);
 		// Finished jobs call back even when nobody polls them.
-		this.timer = setInterval(() => void this.sendDueCallbacks(), 50);
+		this.timer = setInterval(() => this.sendDueCallbacks(), 50);
 		this.timer.unref();
 		return this;
 	}
@@ -406,39 +409,52 @@ export class SandboxApi {
 	}
 
 	/** Posts each finished job, once, to its `callback_url`, as the real service does. */
-	private async sendDueCallbacks(): Promise<void> {
+	private sendDueCallbacks(): void {
 		if (!this.behaviour.callbacks) return;
+		const states = STATES[this.behaviour.shape];
 		for (const job of this.jobs.values()) {
 			const target = job.body.callback_url;
 			if (job.callbackSent || typeof target !== 'string') continue;
 			const state = this.stateOf(job);
-			const final = [STATES[this.behaviour.shape].succeeded, STATES[this.behaviour.shape].failed];
-			if (!final.includes(state.rawState)) continue;
+			if (state.rawState !== states.succeeded && state.rawState !== states.failed) continue;
 			job.callbackSent = true;
-			if (this.behaviour.callbackChallenge && !this.challenged.has(target)) {
-				this.challenged.add(target);
-				await this.post(target, JSON.stringify({ challenge: `challenge-${job.id}` }));
-			}
-			const payload = taskBody(this.behaviour.shape, job.id, state.rawState, state.videoUrl, state.error);
-			await this.post(target, JSON.stringify(payload));
+			void this.sendCallback(target, job.id, state);
 		}
+	}
+
+	private async sendCallback(target: string, id: string, state: ReturnType<SandboxApi['stateOf']>): Promise<void> {
+		if (this.behaviour.callbackChallenge && !this.challenged.has(target)) {
+			this.challenged.add(target);
+			await this.post(target, JSON.stringify({ challenge: `challenge-${id}` }));
+		}
+		await this.post(target, JSON.stringify(taskBody(this.behaviour.shape, id, state.rawState, state.videoUrl, state.error)));
 	}
 
 	private async post(url: string, raw: string): Promise<void> {
 		const headers: Record<string, string> = { 'Content-Type': 'application/json' };
 		const signing = this.behaviour.callbackSigning;
+		// One delivery id for all tries, as real senders do, so receivers can drop repeats.
 		if (signing) Object.assign(headers, signCallback(signing, raw, randomUUID(), Math.floor(Date.now() / 1000)));
-		try {
-			const response = await fetch(url, { method: 'POST', headers, body: raw });
-			this.callbackResults.push({ url, status: response.status, body: await response.text() });
-		} catch (error) {
-			this.callbackResults.push({ url, status: 0, body: String(error) });
+		for (let attempt = 0; ; attempt++) {
+			let result: { url: string; status: number; body: string };
+			try {
+				const response = await fetch(url, { method: 'POST', headers, body: raw });
+				result = { url, status: response.status, body: await response.text() };
+			} catch (error) {
+				result = { url, status: 0, body: String(error) };
+			}
+			const retry = (result.status === 0 || result.status >= 500) && attempt < this.behaviour.callbackRetries;
+			if (!retry) {
+				this.callbackResults.push(result);
+				return;
+			}
+			await new Promise((resolve) => setTimeout(resolve, 1000));
 		}
 	}
 }
 
 /** Headers that sign a callback body the way each scheme's senders do. */
-export function signCallback(signing: CallbackSigning, raw: string, id: string, timestamp: number) {
+export function signCallback(signing: CallbackSigning, raw: string, id: string, timestamp: number): Record<string, string> {
 	if (signing.scheme === 'standardWebhooks') {
 		const key = Buffer.from(signing.secret.replace(/^whsec_/, ''), 'base64');
 		const signature = createHmac('sha256', key).update(`${id}.${timestamp}.${raw}`).digest('base64');

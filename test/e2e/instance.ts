@@ -1,0 +1,203 @@
+/**
+ * A real n8n 2.x on loopback with this package installed the way users get it: `npm pack`, then
+ * installed from the tarball into n8n's community-nodes folder. Used by the end-to-end tests and
+ * the demo. n8n and the Node 24 it needs come from scripts/n8n-env.sh (cached outside the repo).
+ */
+import type { ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+
+import { PACKAGE_ROOT } from '../paths';
+
+const run = promisify(execFile);
+
+export const CREDENTIAL = { id: 'hailuoE2eCred0001', name: 'Hailuo sandbox' };
+
+export interface Workflow {
+	id: string;
+	name: string;
+	nodes: Array<Record<string, unknown> & { name: string; type: string; parameters: Record<string, unknown> }>;
+	connections: Record<string, unknown>;
+	[key: string]: unknown;
+}
+
+/** Installs (first time) and locates the pinned n8n and Node 24. */
+export async function n8nRuntime(): Promise<{ node24: string; n8nBin: string }> {
+	const { stdout } = await run('bash', [join(PACKAGE_ROOT, 'scripts', 'n8n-env.sh')], {
+		maxBuffer: 16 * 1024 * 1024,
+		timeout: 30 * 60 * 1000,
+	});
+	const value = (name: string) => stdout.match(new RegExp(`^${name}=(.*)$`, 'm'))?.[1] ?? '';
+	return { node24: value('NODE24'), n8nBin: value('N8N_BIN') };
+}
+
+/** Packs the built package as `npm publish` would; returns the tarball's path. */
+export async function packPackage(destination: string): Promise<string> {
+	const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', destination], { cwd: PACKAGE_ROOT });
+	return join(destination, stdout.trim().split('\n').pop() ?? '');
+}
+
+export async function freePort(): Promise<number> {
+	return await new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as { port: number };
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+export class N8nInstance {
+	readonly root = mkdtempSync(join(tmpdir(), 'hailuo-real-n8n-'));
+
+	readonly userFolder = join(this.root, 'user');
+
+	/** The only folder n8n's file nodes may touch. */
+	readonly filesDir = join(this.root, 'files');
+
+	private server?: ChildProcess;
+
+	private serverLog = '';
+
+	private constructor(
+		private readonly runtime: { node24: string; n8nBin: string },
+		readonly port: number,
+		private readonly brokerPort: number,
+	) {
+		mkdirSync(this.filesDir, { recursive: true });
+	}
+
+	/** A fresh n8n user folder with the packed package installed as a community node. */
+	static async create(tarball: string): Promise<N8nInstance> {
+		const instance = new N8nInstance(await n8nRuntime(), await freePort(), await freePort());
+		const nodesDir = join(instance.userFolder, '.n8n', 'nodes');
+		mkdirSync(nodesDir, { recursive: true });
+		writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
+		await run('npm', ['install', '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', tarball], {
+			cwd: nodesDir,
+		});
+		return instance;
+	}
+
+	get baseUrl(): string {
+		return `http://127.0.0.1:${this.port}`;
+	}
+
+	env(): NodeJS.ProcessEnv {
+		return {
+			...process.env,
+			PATH: `${dirname(this.runtime.node24)}:${process.env.PATH ?? ''}`,
+			N8N_USER_FOLDER: this.userFolder,
+			N8N_ENCRYPTION_KEY: 'hailuo-e2e-throwaway-key',
+			DB_TYPE: 'sqlite',
+			N8N_HOST: '127.0.0.1',
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_PORT: String(this.port),
+			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),
+			WEBHOOK_URL: `${this.baseUrl}/`,
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_DISABLED_MODULES: 'workflow-builder,instance-ai,mcp-registry,chat-hub,insights',
+			// The default isolated-vm engine sometimes crashes the CLI on exit (N8N-RUNTIME.md).
+			N8N_EXPRESSION_ENGINE: 'legacy',
+			N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
+			N8N_RESTRICT_FILE_ACCESS_TO: this.filesDir,
+			N8N_LOG_LEVEL: 'info',
+			N8N_SKIP_WEBHOOK_DEREGISTRATION_SHUTDOWN: 'true',
+		};
+	}
+
+	/** Runs an n8n CLI command to its end. */
+	async cli(args: string[], timeoutMs = 180_000): Promise<{ stdout: string; stderr: string }> {
+		return await run(this.runtime.node24, [this.runtime.n8nBin, ...args], {
+			env: this.env(),
+			maxBuffer: 64 * 1024 * 1024,
+			timeout: timeoutMs,
+		});
+	}
+
+	async importCredentials(credentials: Array<Record<string, unknown>>): Promise<void> {
+		const file = join(this.root, 'credentials.json');
+		writeFileSync(file, JSON.stringify(credentials));
+		await this.cli(['import:credentials', `--input=${file}`]);
+	}
+
+	async importWorkflow(workflow: Workflow): Promise<void> {
+		const file = join(this.root, `workflow-${workflow.id}.json`);
+		writeFileSync(file, JSON.stringify({ active: false, settings: { executionOrder: 'v1' }, pinData: {}, ...workflow }));
+		await this.cli(['import:workflow', `--input=${file}`]);
+	}
+
+	/** Activates a workflow's production webhooks (n8n must be stopped). */
+	async publish(id: string): Promise<void> {
+		await this.cli(['publish:workflow', `--id=${id}`]);
+	}
+
+	/** Runs a workflow with the CLI; returns n8n's run data. */
+	async execute(id: string): Promise<{ data: { resultData: { runData: Record<string, RunEntry[]>; error?: { message: string } } } }> {
+		let stdout = '';
+		let stderr = '';
+		try {
+			({ stdout, stderr } = await this.cli(['execute', `--id=${id}`, '--rawOutput'], 600_000));
+		} catch (error) {
+			// A failed workflow makes the CLI exit non-zero; its run data is still on stdout.
+			({ stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string });
+		}
+		// The run is pretty-printed JSON from a line that is exactly "{" to one that is exactly "}".
+		const lines = stdout.split('\n');
+		const start = lines.indexOf('{');
+		const end = lines.indexOf('}', start);
+		if (start < 0 || end < 0) {
+			throw new Error(`n8n execute printed no run data:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`);
+		}
+		return JSON.parse(lines.slice(start, end + 1).join('\n')) as never;
+	}
+
+	async start(): Promise<void> {
+		this.server = spawn(this.runtime.node24, [this.runtime.n8nBin, 'start'], { env: this.env() });
+		this.server.stdout?.on('data', (chunk: Buffer) => (this.serverLog += chunk.toString()));
+		this.server.stderr?.on('data', (chunk: Buffer) => (this.serverLog += chunk.toString()));
+		const deadline = Date.now() + 180_000;
+		while (Date.now() < deadline) {
+			if (this.server.exitCode !== null) throw new Error(`n8n exited:\n${this.serverLog.slice(-3000)}`);
+			const ready = await fetch(`${this.baseUrl}/healthz/readiness`).then(
+				(response) => response.ok,
+				() => false,
+			);
+			if (ready) return;
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+		throw new Error(`n8n did not become ready:\n${this.serverLog.slice(-3000)}`);
+	}
+
+	get log(): string {
+		return this.serverLog;
+	}
+
+	async stop(): Promise<void> {
+		const server = this.server;
+		if (!server || server.exitCode !== null) return;
+		const exited = new Promise((resolve) => server.once('exit', resolve));
+		server.kill('SIGTERM');
+		const timer = setTimeout(() => server.kill('SIGKILL'), 20_000);
+		await exited;
+		clearTimeout(timer);
+	}
+}
+
+export interface RunEntry {
+	data?: { main?: Array<Array<{ json: Record<string, unknown>; binary?: Record<string, Record<string, unknown>> }>> };
+	error?: { message: string; description?: string };
+}
+
+/** The items a node put out in a CLI run. */
+export function nodeOutput(run: Awaited<ReturnType<N8nInstance['execute']>>, nodeName: string) {
+	return run.data.resultData.runData[nodeName]?.[0]?.data?.main?.[0] ?? [];
+}
