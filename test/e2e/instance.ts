@@ -91,6 +91,8 @@ export class N8nInstance {
 	env(): NodeJS.ProcessEnv {
 		return {
 			...process.env,
+			// Jest sets NODE_ENV=test, which changes how n8n behaves.
+			NODE_ENV: 'production',
 			PATH: `${dirname(this.runtime.node24)}:${process.env.PATH ?? ''}`,
 			N8N_USER_FOLDER: this.userFolder,
 			N8N_ENCRYPTION_KEY: 'hailuo-e2e-throwaway-key',

@@ -226,8 +226,9 @@ describe('a running n8n with active workflows', () => {
 	}, 10 * 60 * 1000);
 
 	test('the trigger example receives the callback the sandbox retried until n8n was up', async () => {
-		const received = await collector.waitFor((all) => all.some((entry) => 'ok' in (entry.item as object)), 60_000);
+		const received = await collector.waitFor((all) => all.some((entry) => 'ok' in (entry.item as object)), 120_000);
 		const summary = received.find((entry) => 'ok' in (entry.item as object));
+		if (!summary) console.log('Callbacks the sandbox sent:', JSON.stringify(sandbox.callbackResults.slice(-3)), n8n.log.slice(-3000));
 		expect(summary?.item).toMatchObject({ ok: true, taskId: expect.stringMatching(/^task_/) });
 		expect(String((summary?.item as { fileName: string }).fileName)).toMatch(/^hailuo-task_.*\.mp4$/);
 	});

@@ -61,7 +61,7 @@ export interface Behaviour {
 	callbackSigning?: CallbackSigning;
 	/** Send the MiniMax `{challenge}` handshake before the first callback to a URL. */
 	callbackChallenge: boolean;
-	/** How often a callback that got no answer or a 5xx is tried again, a second apart. */
+	/** How often a callback that got no answer, a 404 or a 5xx is tried again, a second apart. */
 	callbackRetries: number;
 }
 
@@ -99,7 +99,7 @@ const DEFAULTS: Behaviour = {
 	videoExpired: false,
 	callbacks: true,
 	callbackChallenge: false,
-	callbackRetries: 60,
+	callbackRetries: 300,
 };
 
 const STATES: Record<Shape, { queued: string; running: string; succeeded: string; failed: string }> = {
@@ -443,7 +443,9 @@ export class SandboxApi {
 			} catch (error) {
 				result = { url, status: 0, body: String(error) };
 			}
-			const retry = (result.status === 0 || result.status >= 500) && attempt < this.behaviour.callbackRetries;
+			// A receiver that is down, restarting or not yet activated gets the delivery later.
+			const retryable = result.status === 0 || result.status === 404 || result.status >= 500;
+			const retry = retryable && attempt < this.behaviour.callbackRetries;
 			if (!retry) {
 				this.callbackResults.push(result);
 				return;
