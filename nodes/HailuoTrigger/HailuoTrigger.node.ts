@@ -8,8 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { taskToItem } from '../Hailuo/helpers/binary';
-import { binaryFieldSchema } from '../Hailuo/helpers/schemas';
+import { downloadOptions, readDownloadOptions, taskToItem } from '../Hailuo/helpers/binary';
 import type { NormalisedTask } from '../Hailuo/helpers/task';
 import { FINAL_STATUSES, normaliseTask } from '../Hailuo/helpers/task';
 import { RecentDeliveries } from './dedupe';
@@ -185,22 +184,7 @@ export class HailuoTrigger implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
-				options: [
-					{
-						displayName: 'Download Video',
-						name: 'download',
-						type: 'boolean',
-						default: false,
-						description: 'Whether to save the finished MP4 as a file in the output item (streamed)',
-					},
-					{
-						displayName: 'Put Output File in Field',
-						name: 'binaryPropertyOutput',
-						type: 'string',
-						default: 'data',
-						hint: 'The name of the output binary field to put the video in',
-					},
-				],
+				options: downloadOptions(false),
 			},
 		],
 	};
@@ -284,9 +268,8 @@ export class HailuoTrigger implements INodeType {
 		// 5. Emit. A delivery that fails here is forgotten, so the sender's retry is not a "duplicate".
 		let emitted = false;
 		try {
-			const download = this.getNodeParameter('options.download', false) as boolean;
-			const field = binaryFieldSchema.safeParse(this.getNodeParameter('options.binaryPropertyOutput', 'data'));
-			const item = await taskToItem.call(this, task, download ? { field: field.success ? field.data : 'data' } : null, {
+			const download = readDownloadOptions(this, (name, fallback) => this.getNodeParameter(`options.${name}`, fallback), false);
+			const item = await taskToItem.call(this, task, download, {
 				receivedAt: new Date().toISOString(),
 				headers: publicHeaders(headers, verification === 'hmacHeader' ? signatureHeader : undefined, [secret]),
 			});

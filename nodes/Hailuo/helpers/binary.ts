@@ -4,12 +4,13 @@ import type {
 	IExecuteFunctions,
 	IHttpRequestOptions,
 	INodeExecutionData,
+	INodeProperties,
 	IWebhookFunctions,
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { CREDENTIAL_NAME, getConnection, mapApiError, redact } from '../transport';
-import { failParameter, MAX_IMAGE_BYTES } from './schemas';
+import { binaryFieldSchema, failParameter, MAX_IMAGE_BYTES } from './schemas';
 import type { NormalisedTask } from './task';
 import { taskToJson } from './task';
 
@@ -156,4 +157,38 @@ export async function taskToItem(
 		item.binary = { [download.field]: await downloadVideo.call(this, task.videoUrl, task.taskId, itemIndex) };
 	}
 	return item;
+}
+
+/** The "Download Video" options, shared by every place that can save the video. */
+export function downloadOptions(defaultOn: boolean): INodeProperties[] {
+	return [
+		{
+			displayName: 'Download Video',
+			name: 'download',
+			type: 'boolean',
+			default: defaultOn,
+			description:
+				'Whether to save the finished MP4 as a file in the output item (binary field below), streamed without loading it into memory',
+		},
+		{
+			displayName: 'Put Output File in Field',
+			name: 'binaryPropertyOutput',
+			type: 'string',
+			default: 'data',
+			hint: 'The name of the output binary field to put the video in',
+		},
+	];
+}
+
+/** Reads those options (through `option(name, fallback)`): the field to fill, or null when off. */
+export function readDownloadOptions(
+	context: BinaryContext,
+	option: (name: string, fallback: unknown) => unknown,
+	defaultOn: boolean,
+	itemIndex = 0,
+): { field: string } | null {
+	if (option('download', defaultOn) !== true) return null;
+	const field = binaryFieldSchema.safeParse(option('binaryPropertyOutput', 'data'));
+	if (!field.success) failParameter(context.getNode(), 'Put Output File in Field', field.error.issues[0].message, itemIndex);
+	return { field: field.data };
 }

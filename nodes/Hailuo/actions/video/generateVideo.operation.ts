@@ -9,7 +9,7 @@ import type {
 import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { imageDataUrlFromBinary, taskToItem } from '../../helpers/binary';
+import { downloadOptions, imageDataUrlFromBinary, readDownloadOptions, taskToItem } from '../../helpers/binary';
 import { pollUntilDone } from '../../helpers/polling';
 import type { Duration, Model, Resolution } from '../../helpers/schemas';
 import {
@@ -27,7 +27,7 @@ import {
 import { FINAL_STATUSES, normaliseTask } from '../../helpers/task';
 import { apiRequest, isTransient } from '../../transport';
 import type { Batch } from '../batch';
-import { downloadOptions, fetchTask, readDownload } from './getTask.operation';
+import { fetchTask } from './getTask.operation';
 
 const MODEL_LABELS: Record<Model, string> = {
 	'hailuo/2-3-image-to-video-standard': 'Standard',
@@ -188,7 +188,7 @@ const properties: INodeProperties[] = [
 				description:
 					'A JSON object merged into the request body last, to send fields this node does not know yet',
 			},
-			...downloadOptions.map((option) => ({
+			...downloadOptions(true).map((option) => ({
 				...option,
 				displayOptions: { show: { '/waitMode': ['poll', 'callback'] } },
 			})),
@@ -302,7 +302,7 @@ export async function prepare(this: IExecuteFunctions, i: number) {
 			failParameter(node, 'Callback URL', 'leave it empty with "Wait for Callback": the node sends its own resume URL', i);
 		}
 	}
-	const download = wait.waitMode === 'none' ? null : readDownload(this, i, true);
+	const download = wait.waitMode === 'none' ? null : readDownloadOptions(this, (name, fallback) => option(this, i, name, fallback), true, i);
 	const body: IDataObject = {
 		model: parameters.model,
 		prompt: parameters.prompt,
@@ -432,9 +432,7 @@ export async function resume(this: IWebhookFunctions): Promise<IWebhookResponseD
 	const extra: IDataObject = choice.success
 		? { estimatedCredits: estimateCredits(choice.data.model, choice.data.duration, choice.data.resolution) }
 		: {};
-	const downloadOn = this.getNodeParameter('options.download', true) as boolean;
-	const field = binaryFieldSchema.safeParse(this.getNodeParameter('options.binaryPropertyOutput', 'data'));
-	const download = downloadOn ? { field: field.success ? field.data : 'data' } : null;
+	const download = readDownloadOptions(this, (name, fallback) => this.getNodeParameter(`options.${name}`, fallback), true);
 	const item = await taskToItem.call(this, task, download, extra);
 	return { workflowData: [[{ ...item, pairedItem: { item: 0 } }]], webhookResponse: { received: true } };
 }

@@ -1,32 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { binaryFieldSchema, parseParameters, taskIdSchema } from '../../helpers/schemas';
-import { taskToItem } from '../../helpers/binary';
+import { downloadOptions, readDownloadOptions, taskToItem } from '../../helpers/binary';
+import { parseParameters, taskIdSchema } from '../../helpers/schemas';
 import { z } from 'zod';
 import type { NormalisedTask } from '../../helpers/task';
 import { normaliseTask } from '../../helpers/task';
 import type { HailuoContext } from '../../transport';
 import { apiRequest } from '../../transport';
 import type { Batch } from '../batch';
-
-export const downloadOptions: INodeProperties[] = [
-	{
-		displayName: 'Download Video',
-		name: 'download',
-		type: 'boolean',
-		default: true,
-		description:
-			'Whether to save the finished MP4 as a file in the output item (binary field below), streamed without loading it into memory',
-	},
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyOutput',
-		type: 'string',
-		default: 'data',
-		hint: 'The name of the output binary field to put the video in',
-	},
-];
 
 const properties: INodeProperties[] = [
 	{
@@ -44,11 +26,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: downloadOptions.map((option) =>
-			option.name === 'download'
-				? { ...option, default: false, description: 'Whether to save the MP4 as a file in the output item when the task has succeeded' }
-				: option,
-		),
+		options: downloadOptions(false),
 	},
 ];
 
@@ -62,19 +40,6 @@ export async function fetchTask(this: HailuoContext, taskId: string): Promise<No
 	return { ...task, taskId: task.taskId ?? taskId };
 }
 
-/** Reads the download options of item `i` into the field to fill, or null when off. */
-export function readDownload(context: IExecuteFunctions, i: number, defaultOn: boolean): { field: string } | null {
-	const enabled = context.getNodeParameter('options.download', i, defaultOn) as boolean;
-	if (!enabled) return null;
-	const field = parseParameters(
-		context.getNode(),
-		z.object({ binaryPropertyOutput: binaryFieldSchema }),
-		{ binaryPropertyOutput: context.getNodeParameter('options.binaryPropertyOutput', i, 'data') as string },
-		i,
-	).binaryPropertyOutput;
-	return { field };
-}
-
 export async function prepare(this: IExecuteFunctions, i: number) {
 	const { taskId } = parseParameters(
 		this.getNode(),
@@ -82,7 +47,10 @@ export async function prepare(this: IExecuteFunctions, i: number) {
 		{ taskId: this.getNodeParameter('taskId', i) as string },
 		i,
 	);
-	return { taskId, download: readDownload(this, i, false) };
+	return {
+		taskId,
+		download: readDownloadOptions(this, (name, fallback) => this.getNodeParameter(`options.${name}`, i, fallback), false, i),
+	};
 }
 
 export async function execute(
