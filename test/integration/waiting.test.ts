@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
+
 import { FIXTURES } from '../paths';
 import { hailuoWorkflow, readBinary, runWorkflow } from '../harness/n8n';
 import { useSandbox } from '../harness/sandbox';
@@ -135,6 +138,7 @@ describe('Wait Until Done (Poll)', () => {
 describe('batches', () => {
 	test('all items are in flight together; output order and pairedItem follow the input', async () => {
 		sandbox.configure({ jobMs: 1000, failWhenPromptContains: '[fail]' });
+		const logged = jest.spyOn(Container.get(Logger), 'info');
 		const prompts = ['one', 'two [fail]', 'three', 'four', 'five [fail]', 'six'];
 		const result = await runWorkflow(
 			hailuoWorkflow(
@@ -161,6 +165,11 @@ describe('batches', () => {
 		const polls = sandbox.requestsTo('task');
 		expect(polls.length).toBeLessThanOrEqual(prompts.length * 2 + 2);
 		expect(Math.min(...polls.slice(-prompts.length).map((request) => request.at))).toBeGreaterThan(lastCreate);
+		// Progress for the batch in n8n's log, one line per finished video.
+		const progress = logged.mock.calls.map(([message]) => String(message)).filter((line) => line.startsWith('Hailuo:'));
+		expect(progress).toHaveLength(prompts.length);
+		expect(progress.at(-1)).toMatch(/^Hailuo: 6\/6 videos ready after \d+ s/);
+		logged.mockRestore();
 	});
 
 	test('create requests are bounded by "Parallel Create Requests"', async () => {
