@@ -55,5 +55,12 @@ export class HailuoApi implements ICredentialType {
 			method: 'GET',
 			ignoreHttpStatusErrors: { ignore: true, except: [401, 403] },
 		},
+		rules: [401, 403].map((code) => ({
+			type: 'responseCode' as const,
+			properties: {
+				value: code,
+				message: 'API key rejected (HTTP ' + code + '): check the key in your API in One dashboard',
+			},
+		})),
 	};
 }

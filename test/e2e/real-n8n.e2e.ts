@@ -225,6 +225,39 @@ describe('a running n8n with active workflows', () => {
 		await n8n.start();
 	}, 10 * 60 * 1000);
 
+	test('the credential test tells an accepted key from a rejected one, at no cost', async () => {
+		const browser = { 'Content-Type': 'application/json', 'browser-id': 'hailuo-e2e' };
+		const setup = await fetch(`${n8n.baseUrl}/rest/owner/setup`, {
+			method: 'POST',
+			headers: browser,
+			body: JSON.stringify({ email: 'owner@example.com', firstName: 'E2e', lastName: 'Owner', password: 'Hailuo-e2e-Passw0rd' }),
+		});
+		expect(setup.status).toBe(200);
+		const headers = { ...browser, cookie: setup.headers.get('set-cookie') ?? '' };
+		const verdicts: string[] = [];
+		for (const apiKey of [sandbox.apiKey, 'aio_rejected_key_000']) {
+			const data = { apiKey, baseUrl: sandbox.baseUrl };
+			const saved = (await (
+				await fetch(`${n8n.baseUrl}/rest/credentials`, {
+					method: 'POST',
+					headers,
+					body: JSON.stringify({ name: `key ${verdicts.length}`, type: 'hailuoApi', data }),
+				})
+			).json()) as { data: { id: string } };
+			const tested = (await (
+				await fetch(`${n8n.baseUrl}/rest/credentials/test`, {
+					method: 'POST',
+					headers,
+					body: JSON.stringify({ credentials: { id: saved.data.id, name: 'key', type: 'hailuoApi', data } }),
+				})
+			).json()) as { data: { status: string; message: string } };
+			verdicts.push(`${tested.data.status}: ${tested.data.message}`);
+		}
+		expect(verdicts[0]).toMatch(/^OK/);
+		expect(verdicts[1]).toMatch(/^Error: API key rejected \(HTTP 401\)/);
+		expect(sandbox.requestsTo('create').every((request) => request.headers.authorization !== 'Bearer aio_rejected_key_000')).toBe(true);
+	});
+
 	test('the trigger example receives the callback the sandbox retried until n8n was up', async () => {
 		const received = await collector.waitFor((all) => all.some((entry) => 'ok' in (entry.item as object)), 120_000);
 		const summary = received.find((entry) => 'ok' in (entry.item as object));

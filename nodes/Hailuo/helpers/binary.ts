@@ -159,17 +159,19 @@ export async function taskToItem(
 	return item;
 }
 
+const DOWNLOAD_OPTION: INodeProperties = {
+	displayName: 'Download Video',
+	name: 'download',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to save the finished MP4 as a file in the output item (binary field below), streamed without loading it into memory',
+};
+
 /** The "Download Video" options, shared by every place that can save the video. */
 export function downloadOptions(defaultOn: boolean): INodeProperties[] {
 	return [
-		{
-			displayName: 'Download Video',
-			name: 'download',
-			type: 'boolean',
-			default: defaultOn,
-			description:
-				'Whether to save the finished MP4 as a file in the output item (binary field below), streamed without loading it into memory',
-		},
+		{ ...DOWNLOAD_OPTION, default: defaultOn },
 		{
 			displayName: 'Put Output File in Field',
 			name: 'binaryPropertyOutput',
