@@ -68,15 +68,7 @@ beforeAll(async () => {
 	copyFileSync(join(FIXTURES, 'product.png'), join(n8n.filesDir, 'product.png'));
 
 	// A finished job for Get Task to read.
-	const created = (await (
-		await fetch(`${sandbox.baseUrl}/videos/generations`, {
-			method: 'POST',
-			headers: { Authorization: `Bearer ${sandbox.apiKey}`, 'Content-Type': 'application/json' },
-			body: JSON.stringify({ prompt: 'p', image: 'https://example.com/a.jpg' }),
-		})
-	).json()) as { data: { task_id: string } };
-	getTaskId = created.data.task_id;
-	sandbox.setPhase(getTaskId, 'succeeded');
+	getTaskId = sandbox.finishedTask().taskId;
 
 	const workflows: Workflow[] = [
 		adapt(example('animate-product-photo.json'), {

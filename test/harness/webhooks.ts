@@ -261,3 +261,15 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 	res.writeHead(status, { 'Content-Type': 'application/json' });
 	res.end(JSON.stringify(body));
 }
+
+/** One webhook server per test file. */
+export function useWebhookServer(): WebhookServer {
+	const server = new WebhookServer();
+	beforeAll(async () => {
+		await server.start();
+	});
+	afterAll(async () => {
+		await server.stop();
+	});
+	return server;
+}

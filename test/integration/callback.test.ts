@@ -1,15 +1,9 @@
 import { hailuoWorkflow, readBinary, runWorkflow } from '../harness/n8n';
 import { useSandbox } from '../harness/sandbox';
-import { WebhookServer } from '../harness/webhooks';
+import { useWebhookServer } from '../harness/webhooks';
 
 const { sandbox, credentials } = useSandbox();
-const server = new WebhookServer();
-beforeAll(async () => {
-	await server.start();
-});
-afterAll(async () => {
-	await server.stop();
-});
+const server = useWebhookServer();
 
 /** The sandbox records a callback's answer after the run has already resumed. */
 async function callbacksAnswered(count: number) {

@@ -4,17 +4,11 @@ import type { INode } from 'n8n-workflow';
 
 import { readBinary } from '../harness/n8n';
 import { useSandbox } from '../harness/sandbox';
-import { WebhookServer } from '../harness/webhooks';
+import { useWebhookServer } from '../harness/webhooks';
 import { signCallback, taskBody } from '../sandbox/server';
 
 const { sandbox, credentials } = useSandbox();
-const server = new WebhookServer();
-beforeAll(async () => {
-	await server.start();
-});
-afterAll(async () => {
-	await server.stop();
-});
+const server = useWebhookServer();
 
 const TOKEN = randomBytes(24).toString('hex');
 const WHSEC = `whsec_${randomBytes(24).toString('base64')}`;
@@ -181,17 +175,7 @@ describe('event filters', () => {
 });
 
 test('download: the video lands as a file, fetched without the API key from the CDN', async () => {
-	sandbox.configure({ jobMs: 0 });
-	const created = (await (
-		await fetch(`${sandbox.baseUrl}/videos/generations`, {
-			method: 'POST',
-			headers: { Authorization: `Bearer ${sandbox.apiKey}`, 'Content-Type': 'application/json' },
-			body: JSON.stringify({ prompt: 'p', image: 'https://example.com/a.jpg' }),
-		})
-	).json()) as { data: { task_id: string } };
-	const task = await (
-		await fetch(`${sandbox.baseUrl}/tasks/${created.data.task_id}`, { headers: { Authorization: `Bearer ${sandbox.apiKey}` } })
-	).text();
+	const { taskId, body: task } = sandbox.finishedTask();
 	const url = await server.activate(
 		trigger({ verification: 'none', options: { download: true, binaryPropertyOutput: 'video' } }),
 		credentials(),
@@ -199,7 +183,7 @@ test('download: the video lands as a file, fetched without the API key from the 
 	const before = server.executions.length;
 	expect((await post(url, task)).status).toBe(200);
 	const [item] = server.executions[before].output('Hailuo Trigger');
-	expect(item.binary?.video).toMatchObject({ fileName: `hailuo-${created.data.task_id}.mp4`, mimeType: 'video/mp4' });
+	expect(item.binary?.video).toMatchObject({ fileName: `hailuo-${taskId}.mp4`, mimeType: 'video/mp4' });
 	expect((await readBinary(item, 'video')).equals(sandbox.fixtureBytes)).toBe(true);
 	expect(sandbox.requestsTo('video')[0].headers.authorization).toBeUndefined();
 });

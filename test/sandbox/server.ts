@@ -293,6 +293,17 @@ export class SandboxApi {
 		return failed ? 'failed' : 'succeeded';
 	}
 
+	/**
+	 * A job that has already succeeded, made without a request (so none is recorded): its id and
+	 * the body Get Task would answer with.
+	 */
+	finishedTask(): { taskId: string; body: string } {
+		const id = `task_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+		this.jobs.set(id, { id, createdAt: Date.now(), body: { prompt: 'made by the test' }, callbackSent: true, phase: 'succeeded' });
+		const { rawState, videoUrl, error } = this.stateOf(this.jobs.get(id) as Job);
+		return { taskId: id, body: JSON.stringify(taskBody(this.behaviour.shape, id, rawState, videoUrl, error)) };
+	}
+
 	/** Pins a job to a phase (or back to timing with `undefined`). */
 	setPhase(taskId: string, phase: Phase | undefined): this {
 		const job = this.jobs.get(taskId);
