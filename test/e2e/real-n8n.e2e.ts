@@ -325,4 +325,9 @@ describe('a running n8n with active workflows', () => {
 		expect(unique.size).toBe(total);
 		expect(ids.length).toBe(total);
 	}, 10 * 60 * 1000);
+
+	test("n8n's log never shows the API key or a webhook secret", () => {
+		expect(n8n.log.length).toBeGreaterThan(0);
+		for (const secret of [sandbox.apiKey, WHSEC, EXAMPLE_TOKEN]) expect(n8n.log).not.toContain(secret);
+	});
 });

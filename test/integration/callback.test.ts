@@ -55,6 +55,25 @@ describe('Wait for Callback', () => {
 		expect(final.status).toBe(200);
 	});
 
+	test('progress reports keep the run waiting; the final state resumes it', async () => {
+		sandbox.configure({ callbacks: false });
+		const { first, finished } = await server.run(callbackMode({ download: false }), { credentials: credentials() });
+		expect(first.run.status).toBe('waiting');
+		const callbackUrl = (sandbox.requestsTo('create')[0].json as { callback_url: string }).callback_url;
+		const post = async (body: unknown) =>
+			await fetch(callbackUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+
+		const progress = await post({ code: 200, data: { task_id: 'task_cb', status: 'IN_PROGRESS' } });
+		expect(await progress.json()).toEqual({ received: true });
+		let resumed = false;
+		void finished.then(() => (resumed = true));
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(resumed).toBe(false);
+
+		await post({ code: 200, data: { task_id: 'task_cb', status: 'SUCCESS', video_url: 'https://cdn.example.com/cb.mp4' } });
+		expect((await finished).output()[0].json).toMatchObject({ taskId: 'task_cb', status: 'succeeded', videoUrl: 'https://cdn.example.com/cb.mp4' });
+	});
+
 	test('a failed job resumes the run with the failure and its reason', async () => {
 		sandbox.configure({ jobMs: 100, failWith: 'Image rejected by moderation' });
 		const { finished } = await server.run(callbackMode(), { credentials: credentials() });
