@@ -93,6 +93,8 @@ describe('refused input makes no request', () => {
 		[{ prompt: 'x'.repeat(2001) }, 'at most 2000 characters'],
 		[{ imageUrl: 'ftp://example.com/a.jpg' }, 'Invalid "Image URL"'],
 		[{ imageUrl: '/local/file.jpg' }, 'Invalid "Image URL"'],
+		[{ imageUrl: 'data:image/png;base64,iVBORw0KGgo=' }, 'Binary File From Input'],
+		[{ imageUrl: '={{ "" }}' }, 'Invalid "Image URL"'],
 		[{ duration: '10', resolution: '1080P' }, 'only available at 768P'],
 		[{ duration: '={{ 12 }}' }, 'Invalid "Duration": allowed: "6", "10"'],
 		[{ resolution: '={{ "720P" }}' }, 'Invalid "Resolution"'],

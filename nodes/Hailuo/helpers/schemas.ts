@@ -34,25 +34,27 @@ const FIELD_LABELS: Record<string, string> = {
 
 const oneOf = (values: readonly string[]) => `allowed: ${values.map((v) => `"${v}"`).join(', ')}`;
 
-const httpUrl = z
-	.string({ invalid_type_error: 'must be text' })
-	.trim()
-	.refine((value) => {
-		try {
-			const url = new URL(value);
-			return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-		} catch {
-			return false;
-		}
-	}, 'must be an http:// or https:// URL');
+const isHttpUrl = (value: string): boolean => {
+	try {
+		const url = new URL(value);
+		return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+	} catch {
+		return false;
+	}
+};
 
-const imageReference = z
-	.string({ invalid_type_error: 'must be text' })
-	.trim()
-	.refine(
-		(value) => /^data:image\/(jpeg|png|webp);base64,/i.test(value) || httpUrl.safeParse(value).success,
-		'must be a public http:// or https:// URL of a JPEG, PNG or WebP image (or a data:image/… base64 URL)',
-	);
+const httpUrl = z.string({ invalid_type_error: 'must be text' }).trim().refine(isHttpUrl, 'must be an http:// or https:// URL');
+
+/** Image Source "Image URL": a public link; inline images come through "Binary File From Input". */
+export const imageUrlSchema = z.object({
+	imageUrl: z
+		.string({ invalid_type_error: 'must be text' })
+		.trim()
+		.refine(
+			isHttpUrl,
+			'must be a public http:// or https:// URL of a JPEG, PNG or WebP image; for a file from an earlier node, set "Image Source" to "Binary File From Input"',
+		),
+});
 
 /** n8n hands over JSON parameters as text or as an object; the API wants a plain object. */
 const jsonObject = z.preprocess(
@@ -104,7 +106,6 @@ export const generateVideoSchema = z
 			.trim()
 			.min(1, 'must not be empty: describe the motion you want')
 			.max(MAX_PROMPT_LENGTH, `must be at most ${MAX_PROMPT_LENGTH} characters`),
-		imageUrl: imageReference,
 		...videoShape,
 		callbackUrl: z.preprocess((v) => (v === '' ? undefined : v), httpUrl.optional()),
 		extraBody: jsonObject,

@@ -18,6 +18,7 @@ import {
 	failParameter,
 	estimateCredits,
 	generateVideoSchema,
+	imageUrlSchema,
 	MODELS,
 	parseParameters,
 	RESOLUTIONS,
@@ -249,25 +250,11 @@ const option = (context: IExecuteFunctions, i: number, name: string, fallback: u
 /** Everything the request needs, validated before anything is sent for any item. */
 export async function prepare(this: IExecuteFunctions, i: number) {
 	const node = this.getNode();
-	const imageSource = this.getNodeParameter('imageSource', i, 'url') as string;
-	let imageUrl: unknown;
-	if (imageSource === 'binary') {
-		const { field } = parseParameters(
-			node,
-			z.object({ field: binaryFieldSchema }),
-			{ field: this.getNodeParameter('binaryPropertyName', i, 'data') as string },
-			i,
-		);
-		imageUrl = await imageDataUrlFromBinary.call(this, i, field);
-	} else {
-		imageUrl = this.getNodeParameter('imageUrl', i, '');
-	}
 	const parameters = parseParameters(
 		node,
 		generateVideoSchema,
 		{
 			prompt: this.getNodeParameter('prompt', i, '') as string,
-			imageUrl: imageUrl as string,
 			model: this.getNodeParameter('model', i) as string,
 			duration: this.getNodeParameter('duration', i) as string,
 			resolution: this.getNodeParameter('resolution', i) as string,
@@ -302,11 +289,24 @@ export async function prepare(this: IExecuteFunctions, i: number) {
 			failParameter(node, 'Callback URL', 'leave it empty with "Wait for Callback": the node sends its own resume URL', i);
 		}
 	}
+	// The image last: reading a binary one costs more than every other check.
+	let image: string;
+	if (this.getNodeParameter('imageSource', i, 'url') === 'binary') {
+		const { field } = parseParameters(
+			node,
+			z.object({ field: binaryFieldSchema }),
+			{ field: this.getNodeParameter('binaryPropertyName', i, 'data') as string },
+			i,
+		);
+		image = await imageDataUrlFromBinary.call(this, i, field);
+	} else {
+		image = parseParameters(node, imageUrlSchema, { imageUrl: this.getNodeParameter('imageUrl', i, '') as string }, i).imageUrl;
+	}
 	const download = wait.waitMode === 'none' ? null : readDownloadOptions(this, (name, fallback) => option(this, i, name, fallback), true, i);
 	const body: IDataObject = {
 		model: parameters.model,
 		prompt: parameters.prompt,
-		image: parameters.imageUrl,
+		image,
 		duration: parameters.duration,
 		resolution: parameters.resolution,
 	};

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import {
 	estimateCredits,
 	generateVideoSchema,
+	imageUrlSchema,
 	parseParameters,
 	taskIdSchema,
 	waitOptionsSchema,
@@ -12,7 +13,6 @@ import {
 const node = { name: 'Hailuo', type: 'n8n-nodes-hailuo.hailuo' } as INode;
 const valid = {
 	prompt: 'A cup of coffee steaming [Push in]',
-	imageUrl: 'https://example.com/cup.jpg',
 	model: 'hailuo/2-3-image-to-video-standard',
 	duration: '6',
 	resolution: '768P',
@@ -33,7 +33,6 @@ describe('generateVideoSchema', () => {
 	test('turns valid parameters into a typed request', () => {
 		expect(parseParameters(node, generateVideoSchema, { ...valid, prompt: '  spaced  ', duration: 10 as never, resolution: '768p' }, 0)).toEqual({
 			prompt: 'spaced',
-			imageUrl: 'https://example.com/cup.jpg',
 			model: 'hailuo/2-3-image-to-video-standard',
 			duration: '10',
 			resolution: '768P',
@@ -42,24 +41,15 @@ describe('generateVideoSchema', () => {
 		});
 	});
 
-	test('accepts a data URL image and an extraBody object', () => {
-		const parsed = parseParameters(
-			node,
-			generateVideoSchema,
-			{ ...valid, imageUrl: 'data:image/png;base64,iVBORw0KGgo=', extraBody: { seed: 7 } as never },
-			0,
-		);
+	test('accepts an extraBody object', () => {
+		const parsed = parseParameters(node, generateVideoSchema, { ...valid, extraBody: { seed: 7 } as never }, 0);
 		expect(parsed.extraBody).toEqual({ seed: 7 });
-		expect(parsed.imageUrl).toMatch(/^data:image\/png/);
 	});
 
 	test.each([
 		[{ prompt: '' }, 'Prompt', 'must not be empty'],
 		[{ prompt: '   \n ' }, 'Prompt', 'must not be empty'],
 		[{ prompt: 'x'.repeat(2001) }, 'Prompt', 'at most 2000 characters'],
-		[{ imageUrl: 'ftp://example.com/a.jpg' }, 'Image URL', 'http:// or https://'],
-		[{ imageUrl: 'not a url' }, 'Image URL', 'http:// or https://'],
-		[{ imageUrl: 'javascript:alert(1)' }, 'Image URL', 'http:// or https://'],
 		[{ duration: '10', resolution: '1080P' }, 'Duration', 'only available at 768P'],
 		[{ duration: '8' }, 'Duration', 'allowed: "6", "10"'],
 		[{ resolution: '4K' }, 'Resolution', 'allowed: "768P", "1080P"'],
@@ -76,6 +66,23 @@ describe('generateVideoSchema', () => {
 		expect(error.description).toContain('no credits were used');
 		expect(error.context.itemIndex).toBe(3);
 	});
+});
+
+describe('imageUrlSchema', () => {
+	test('accepts a public http(s) link', () => {
+		expect(parseParameters(node, imageUrlSchema, { imageUrl: ' https://example.com/a.jpg ' }, 0).imageUrl).toBe(
+			'https://example.com/a.jpg',
+		);
+	});
+
+	test.each(['', 'ftp://example.com/a.jpg', 'not a url', 'javascript:alert(1)', 'file:///etc/passwd', 'data:image/png;base64,iVBORw0KGgo='])(
+		'refuses %p, pointing binary images to the other Image Source',
+		(imageUrl) => {
+			expect(() => parseParameters(node, imageUrlSchema, { imageUrl }, 0)).toThrow(
+				/Invalid "Image URL": must be a public http:\/\/ or https:\/\/ URL/,
+			);
+		},
+	);
 });
 
 describe('taskIdSchema', () => {
