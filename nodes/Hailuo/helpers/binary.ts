@@ -97,7 +97,7 @@ export async function downloadVideo(
 		sendCredentialsOnCrossOriginRedirect: false,
 		abortSignal: 'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal() : undefined,
 	};
-	const sameHost = new URL(videoUrl).origin === new URL(baseUrl).origin;
+	const sameHost = URL.canParse(videoUrl) && new URL(videoUrl).origin === new URL(baseUrl).origin;
 
 	let response: { statusCode: number; body: VideoStream };
 	try {
