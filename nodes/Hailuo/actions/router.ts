@@ -44,14 +44,16 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!prepare) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" is not supported`);
 	}
-	const fail = (error: unknown, i: number): INodeExecutionData => {
-		if (!this.continueOnFail()) {
-			if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-				error.context.itemIndex = i;
-				throw error;
-			}
-			throw new NodeOperationError(this.getNode(), error instanceof Error ? error : String(error), { itemIndex: i });
+	/** The error as n8n shows it, pointing at its item. */
+	const located = (error: unknown, i: number): NodeApiError | NodeOperationError => {
+		if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+			error.context.itemIndex = i;
+			return error;
 		}
+		return new NodeOperationError(this.getNode(), error instanceof Error ? error : String(error), { itemIndex: i });
+	};
+	const fail = (error: unknown, i: number): INodeExecutionData => {
+		if (!this.continueOnFail()) throw located(error, i);
 		return { json: describe(error), pairedItem: { item: i } };
 	};
 
@@ -60,7 +62,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		try {
 			prepared.push({ ok: true, run: await prepare.call(this, i) });
 		} catch (error) {
-			if (!this.continueOnFail()) fail(error, i);
+			// Without "Continue On Fail", bad input stops the node here, before any request.
+			if (!this.continueOnFail()) throw located(error, i);
 			prepared.push({ ok: false, error });
 		}
 	}

@@ -200,3 +200,9 @@ export function isTransient(error: unknown): error is NodeApiError {
 	const code = String(error.httpCode ?? '');
 	return code === '429' || code === '1002' || code === 'network' || /^5\d\d$/.test(code);
 }
+
+/** The wait a 429 asked for, in seconds, if it said. */
+export function retryAfterSeconds(error: unknown): number | undefined {
+	const asked = error instanceof NodeApiError ? error.context.retryAfterSeconds : undefined;
+	return typeof asked === 'number' ? asked : undefined;
+}

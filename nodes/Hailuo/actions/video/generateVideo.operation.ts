@@ -26,7 +26,7 @@ import {
 	waitOptionsSchema,
 } from '../../helpers/schemas';
 import { FINAL_STATUSES, normaliseTask } from '../../helpers/task';
-import { apiRequest, isTransient } from '../../transport';
+import { apiRequest, isTransient, retryAfterSeconds } from '../../transport';
 import type { Batch } from '../batch';
 import { fetchTask } from './getTask.operation';
 
@@ -361,10 +361,7 @@ export async function execute(
 			return task;
 		},
 		isTransient,
-		retryAfterSeconds: (error) =>
-			error instanceof NodeApiError && typeof error.context.retryAfterSeconds === 'number'
-				? error.context.retryAfterSeconds
-				: undefined,
+		retryAfterSeconds,
 		intervalMs: wait.pollInterval * 1000,
 		deadline,
 		signal: this.getExecutionCancelSignal(),

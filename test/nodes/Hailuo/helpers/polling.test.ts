@@ -2,7 +2,7 @@ import type { INode } from 'n8n-workflow';
 
 import { pollUntilDone } from '../../../../nodes/Hailuo/helpers/polling';
 import type { NormalisedTask, TaskStatus } from '../../../../nodes/Hailuo/helpers/task';
-import { isTransient, mapApiError } from '../../../../nodes/Hailuo/transport';
+import { isTransient, mapApiError, retryAfterSeconds } from '../../../../nodes/Hailuo/transport';
 
 const node = { name: 'Hailuo' } as INode;
 const task = (status: TaskStatus): NormalisedTask => ({
@@ -25,8 +25,6 @@ function script(steps: Array<TaskStatus | Error>) {
 	return fetchTask;
 }
 
-const retryAfterSeconds = (error: unknown) =>
-	(error as { context?: { retryAfterSeconds?: number } }).context?.retryAfterSeconds;
 const base = { isTransient, retryAfterSeconds, intervalMs: 5 };
 
 describe('pollUntilDone', () => {

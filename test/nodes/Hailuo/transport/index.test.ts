@@ -1,7 +1,7 @@
 import type { INode } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { isTransient, mapApiError, redact } from '../../../../nodes/Hailuo/transport';
+import { isTransient, mapApiError, redact, retryAfterSeconds } from '../../../../nodes/Hailuo/transport';
 
 const node = { name: 'Hailuo', type: 'n8n-nodes-hailuo.hailuo' } as INode;
 const key = 'aio_secret_key_123456';
@@ -36,7 +36,9 @@ describe('mapApiError', () => {
 	});
 
 	test('keeps Retry-After for the poller', () => {
-		expect(mapApiError(node, { status: 429, retryAfterSeconds: 3 }, key).context.retryAfterSeconds).toBe(3);
+		expect(retryAfterSeconds(mapApiError(node, { status: 429, retryAfterSeconds: 3 }, key))).toBe(3);
+		expect(retryAfterSeconds(mapApiError(node, { status: 429 }, key))).toBeUndefined();
+		expect(retryAfterSeconds(new Error('boom'))).toBeUndefined();
 	});
 });
 
