@@ -55,6 +55,18 @@ const hailuo = (name: string, parameters: Record<string, unknown>, extra: Record
 
 let getTaskId = '';
 
+/** Attempt statuses as runs, e.g. [0, 0, 404, 200] -> "0x2 404 200". */
+const runs = (statuses: number[]) =>
+	statuses
+		.reduce<Array<[number, number]>>((out, status) => {
+			const last = out.at(-1);
+			if (last?.[0] === status) last[1]++;
+			else out.push([status, 1]);
+			return out;
+		}, [])
+		.map(([status, count]) => (count > 1 ? `${status}x${count}` : String(status)))
+		.join(' ');
+
 beforeAll(async () => {
 	await sandbox.start();
 	await collector.start();
@@ -251,10 +263,17 @@ describe('a running n8n with active workflows', () => {
 	});
 
 	test('the trigger example receives the callback the sandbox retried until n8n was up', async () => {
-		const received = await collector.waitFor((all) => all.some((entry) => 'ok' in (entry.item as object)), 120_000);
-		const summary = received.find((entry) => 'ok' in (entry.item as object));
-		if (!summary) console.log('Callbacks the sandbox sent:', JSON.stringify(sandbox.callbackResults.slice(-3)), n8n.log.slice(-3000));
-		expect(summary?.item).toMatchObject({ ok: true, taskId: expect.stringMatching(/^task_/) });
+		const toExample = () => sandbox.callbackResults.find((result) => result.url.includes(EXAMPLE_TOKEN));
+		const summaryOf = (all: Array<Record<string, unknown>>) => all.find((entry) => 'ok' in (entry.item as object));
+		// Stops early once the sandbox has given up; then the failure says what n8n answered.
+		await collector.waitFor((all) => summaryOf(all) !== undefined || (toExample()?.status ?? 200) !== 200, 120_000);
+		const summary = summaryOf(collector.received);
+		const delivery = toExample();
+		const diagnosis = {
+			delivery: delivery && { status: delivery.status, body: delivery.body.slice(0, 300), tries: runs(delivery.tries) },
+			n8nLog: n8n.log.split('\n').filter((line) => /hailuo-video-ready|error/i.test(line)).slice(-10),
+		};
+		expect({ item: summary?.item, diagnosis }).toMatchObject({ item: { ok: true, taskId: expect.stringMatching(/^task_/) } });
 		expect(String((summary?.item as { fileName: string }).fileName)).toMatch(/^hailuo-task_.*\.mp4$/);
 	});
 

@@ -61,8 +61,10 @@ export interface Behaviour {
 	callbackSigning?: CallbackSigning;
 	/** Send the MiniMax `{challenge}` handshake before the first callback to a URL. */
 	callbackChallenge: boolean;
-	/** How often a callback that got no answer, a 404 or a 5xx is tried again, a second apart. */
+	/** How often a callback that got no answer, a 404, 408, 429 or 5xx is tried again, a second apart. */
 	callbackRetries: number;
+	/** How long one delivery attempt may take before it counts as unanswered. */
+	callbackTimeoutMs: number;
 }
 
 export interface RecordedRequest {
@@ -74,6 +76,13 @@ export interface RecordedRequest {
 	json?: unknown;
 	at: number;
 	host: 'api' | 'cdn';
+}
+
+export interface CallbackResult {
+	url: string;
+	status: number;
+	body: string;
+	tries: number[];
 }
 
 export type Phase = 'queued' | 'running' | 'succeeded' | 'failed';
@@ -100,6 +109,7 @@ const DEFAULTS: Behaviour = {
 	callbacks: true,
 	callbackChallenge: false,
 	callbackRetries: 300,
+	callbackTimeoutMs: 15_000,
 };
 
 const STATES: Record<Shape, { queued: string; running: string; succeeded: string; failed: string }> = {
@@ -195,7 +205,8 @@ function createBody(shape: Shape, id: string) {
 export class SandboxApi {
 	readonly requests: RecordedRequest[] = [];
 
-	readonly callbackResults: Array<{ url: string; status: number; body: string }> = [];
+	/** One entry per callback, once it is answered for good; `tries` lists each attempt's status (0: no answer). */
+	readonly callbackResults: CallbackResult[] = [];
 
 	/** The most create requests that were being answered at one moment. */
 	maxConcurrentCreates = 0;
@@ -446,19 +457,27 @@ export class SandboxApi {
 		const signing = this.behaviour.callbackSigning;
 		// One delivery id for all tries, as real senders do, so receivers can drop repeats.
 		if (signing) Object.assign(headers, signCallback(signing, raw, randomUUID(), Math.floor(Date.now() / 1000)));
-		for (let attempt = 0; ; attempt++) {
-			let result: { url: string; status: number; body: string };
+		const tries: number[] = [];
+		for (;;) {
+			let status = 0;
+			let body = '';
 			try {
-				const response = await fetch(url, { method: 'POST', headers, body: raw });
-				result = { url, status: response.status, body: await response.text() };
+				const response = await fetch(url, {
+					method: 'POST',
+					headers,
+					body: raw,
+					signal: AbortSignal.timeout(this.behaviour.callbackTimeoutMs),
+				});
+				status = response.status;
+				body = await response.text();
 			} catch (error) {
-				result = { url, status: 0, body: String(error) };
+				body = String(error);
 			}
-			// A receiver that is down, restarting or not yet activated gets the delivery later.
-			const retryable = result.status === 0 || result.status === 404 || result.status >= 500;
-			const retry = retryable && attempt < this.behaviour.callbackRetries;
-			if (!retry) {
-				this.callbackResults.push(result);
+			tries.push(status);
+			// A receiver that is down, restarting, not yet activated or busy gets the delivery later.
+			const retryable = status === 0 || [404, 408, 429].includes(status) || status >= 500;
+			if (!retryable || tries.length > this.behaviour.callbackRetries) {
+				this.callbackResults.push({ url, status, body, tries });
 				return;
 			}
 			await new Promise((resolve) => setTimeout(resolve, 1000));
