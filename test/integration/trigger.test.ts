@@ -187,3 +187,12 @@ test('download: the video lands as a file, fetched without the API key from the 
 	expect((await readBinary(item, 'video')).equals(sandbox.fixtureBytes)).toBe(true);
 	expect(sandbox.requestsTo('video')[0].headers.authorization).toBeUndefined();
 });
+
+test('download: a video that cannot be fetched answers 500 with no execution, and the retry still counts', async () => {
+	const { body: task } = sandbox.finishedTask();
+	const url = await server.activate(trigger({ verification: 'none', options: { download: true } }), credentials());
+	sandbox.configure({ videoExpired: true });
+	expect(await deliver(url, task)).toMatchObject({ status: 500, started: 0 });
+	sandbox.configure({ videoExpired: false });
+	expect(await deliver(url, task)).toMatchObject({ status: 200, started: 1 });
+});
