@@ -32,6 +32,8 @@ export class Hailuo implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// Empty, so n8n answers with webhook()'s own `webhookResponse` (its default is a literal "firstEntryJson").
+				responseData: '',
 				path: '',
 				restartWebhook: true,
 				isFullPath: true,

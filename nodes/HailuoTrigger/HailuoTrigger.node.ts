@@ -87,6 +87,8 @@ export class HailuoTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// Empty, so n8n answers with webhook()'s own `webhookResponse` (its default is a literal "firstEntryJson").
+				responseData: '',
 				path: '={{$parameter["verification"] === "urlToken" ? "hailuo/" + $parameter["urlToken"] : "hailuo"}}',
 			},
 		],
