@@ -11,6 +11,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { router } from './actions/router';
 import * as video from './actions/video';
+import { completionWebhook } from './helpers/webhook';
 
 export class Hailuo implements INodeType {
 	description: INodeTypeDescription = {
@@ -29,11 +30,7 @@ export class Hailuo implements INodeType {
 		// "Wait for Callback" parks the run; API in One resumes it by POSTing to this webhook.
 		webhooks: [
 			{
-				name: 'default',
-				httpMethod: 'POST',
-				responseMode: 'onReceived',
-				// Empty, so n8n answers with webhook()'s own `webhookResponse` (its default is a literal "firstEntryJson").
-				responseData: '',
+				...completionWebhook,
 				path: '',
 				restartWebhook: true,
 				isFullPath: true,

@@ -11,6 +11,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { downloadOptions, readDownloadOptions, taskToItem } from '../Hailuo/helpers/binary';
 import type { NormalisedTask } from '../Hailuo/helpers/task';
 import { FINAL_STATUSES, normaliseTask } from '../Hailuo/helpers/task';
+import { completionWebhook } from '../Hailuo/helpers/webhook';
 import { RecentDeliveries } from './dedupe';
 import type { Headers, Verdict } from './verify';
 import { verifyHmacHeader, verifyStandardWebhook, verifyUrlToken } from './verify';
@@ -84,11 +85,7 @@ export class HailuoTrigger implements INodeType {
 		credentials: [{ name: 'hailuoApi', required: true }],
 		webhooks: [
 			{
-				name: 'default',
-				httpMethod: 'POST',
-				responseMode: 'onReceived',
-				// Empty, so n8n answers with webhook()'s own `webhookResponse` (its default is a literal "firstEntryJson").
-				responseData: '',
+				...completionWebhook,
 				path: '={{$parameter["verification"] === "urlToken" ? "hailuo/" + $parameter["urlToken"] : "hailuo"}}',
 			},
 		],
