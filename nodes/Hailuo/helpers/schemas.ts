@@ -2,6 +2,8 @@ import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { isHttpUrl } from '../transport/url';
+
 export const MODELS = ['hailuo/2-3-image-to-video-standard', 'hailuo/2-3-image-to-video-pro'] as const;
 export const DURATIONS = ['6', '10'] as const;
 export const RESOLUTIONS = ['768P', '1080P'] as const;
@@ -33,15 +35,6 @@ const FIELD_LABELS: Record<string, string> = {
 };
 
 const oneOf = (values: readonly string[]) => `allowed: ${values.map((v) => `"${v}"`).join(', ')}`;
-
-const isHttpUrl = (value: string): boolean => {
-	try {
-		const url = new URL(value);
-		return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-	} catch {
-		return false;
-	}
-};
 
 const httpUrl = z.string({ invalid_type_error: 'must be text' }).trim().refine(isHttpUrl, 'must be an http:// or https:// URL');
 
@@ -163,10 +156,4 @@ export function failParameter(node: INode, label: string, problem: string, itemI
 		itemIndex,
 		description: 'Nothing was sent to the API and no credits were used. Fix the field and run again.',
 	});
-}
-
-/** The published price table: Standard is exact, Pro only as a range. */
-export function estimateCredits(model: Model, duration: Duration, resolution: Resolution) {
-	if (model === 'hailuo/2-3-image-to-video-pro') return { min: 45, max: 85 };
-	return duration === '6' && resolution === '768P' ? 30 : 45;
 }

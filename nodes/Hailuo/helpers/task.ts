@@ -1,6 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { isHttpUrl } from '../transport/url';
+
 export const TASK_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'canceled', 'unknown'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
@@ -11,12 +13,6 @@ export interface NormalisedTask {
 	videoUrl: string | null;
 	error: string | null;
 	raw: unknown;
-}
-
-/** An error reported inside a successful HTTP answer (API in One `code`, MiniMax `base_resp`). */
-export interface EnvelopeError {
-	code: number | string;
-	message: string;
 }
 
 // State names of API in One, kie.ai, MiniMax, PiAPI, WaveSpeed, Replicate and fal, lower-cased.
@@ -85,8 +81,6 @@ const firstText = (objects: Obj[], keys: string[]): string | null => {
 	}
 	return null;
 };
-
-const isHttpUrl = (value: unknown): value is string => typeof value === 'string' && /^https?:\/\/\S+$/i.test(value.trim());
 
 /** Finds a video URL in the places the known sellers put it: a string, a list, or a nested object. */
 function findUrl(value: unknown, depth = 0): string | null {
@@ -160,8 +154,8 @@ const baseRespMessage = (objects: Obj[]): string | null => {
 	return message && !/^success$/i.test(message) ? message : null;
 };
 
-/** Reads any documented task shape into one normalised task. */
-export function normaliseTask(body: unknown): NormalisedTask {
+/** Reads any documented task shape into one normalised task; `knownTaskId` fills a missing id. */
+export function normaliseTask(body: unknown, knownTaskId: string | null = null): NormalisedTask {
 	const objects = layers(body);
 	const rawStatus = firstText(objects, ['status', 'state', 'task_status', 'taskStatus']);
 	let status = normaliseStatus(rawStatus);
@@ -185,35 +179,12 @@ export function normaliseTask(body: unknown): NormalisedTask {
 	}
 
 	return {
-		taskId: firstText(objects, ['task_id', 'taskId', 'id', 'request_id', 'requestId']),
+		taskId: firstText(objects, ['task_id', 'taskId', 'id', 'request_id', 'requestId']) ?? knownTaskId,
 		status,
 		rawStatus,
 		videoUrl,
 		error,
 		raw: body,
-	};
-}
-
-/** Error envelopes that arrive with HTTP 200: `code` other than 0/200, or `base_resp.status_code` other than 0. */
-export function findEnvelopeError(body: unknown): EnvelopeError | undefined {
-	const top = asObject(body);
-	if (!top) return undefined;
-	const baseResp = asObject(top.base_resp);
-	if (baseResp && baseResp.status_code !== undefined && Number(baseResp.status_code) !== 0) {
-		return {
-			code: Number(baseResp.status_code),
-			message: text(baseResp.status_msg) ?? 'the API reported an error',
-		};
-	}
-	const code = top.code;
-	if (code === undefined || code === null || code === '') return undefined;
-	const numeric = Number(code);
-	if (numeric === 0 || numeric === 200) return undefined;
-	// Some APIs send a text code such as "success" with a successful answer.
-	if (Number.isNaN(numeric) && /^(ok|success)$/i.test(String(code))) return undefined;
-	return {
-		code: Number.isNaN(numeric) ? String(code) : numeric,
-		message: text(top.message) ?? text(top.msg) ?? describeError(top.error) ?? 'the API reported an error',
 	};
 }
 

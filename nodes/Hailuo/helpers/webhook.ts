@@ -11,3 +11,10 @@ export const completionWebhook: Pick<IWebhookDescription, 'name' | 'httpMethod' 
 	responseMode: 'onReceived',
 	responseData: '',
 };
+
+/** A MiniMax-style URL check: the sender posts `{challenge}` and expects it echoed back. */
+export function challengeOf(body: unknown): string | undefined {
+	return body !== null && typeof body === 'object' && 'challenge' in body && typeof body.challenge === 'string'
+		? body.challenge
+		: undefined;
+}

@@ -1,64 +1,21 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-	IWebhookFunctions,
-	IWebhookResponseData,
-} from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
-import { z } from 'zod';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
-import { downloadOptions, imageDataUrlFromBinary, readDownloadOptions, taskToItem } from '../../helpers/binary';
-import { pollUntilDone } from '../../helpers/polling';
-import type { Duration, Model, Resolution } from '../../helpers/schemas';
+import { readInputImage } from '../../helpers/inputImage';
+import { alphabetical, downloadChoice, downloadOptions, readOptions } from '../../helpers/options';
+import { estimateCredits, priceNotices } from '../../helpers/pricing';
+import { buildRequestBody } from '../../helpers/requestBody';
 import {
-	binaryFieldSchema,
-	DURATIONS,
 	failParameter,
-	estimateCredits,
 	generateVideoSchema,
-	imageUrlSchema,
-	MODELS,
 	parseParameters,
-	RESOLUTIONS,
-	videoChoiceSchema,
 	waitOptionsSchema,
 } from '../../helpers/schemas';
-import { FINAL_STATUSES, normaliseTask } from '../../helpers/task';
-import { apiRequest, isTransient, retryAfterSeconds } from '../../transport';
+import { normaliseTask } from '../../helpers/task';
+import { createTask } from '../../transport';
 import type { Batch } from '../batch';
-import { fetchTask } from './getTask.operation';
-
-const MODEL_LABELS: Record<Model, string> = {
-	'hailuo/2-3-image-to-video-standard': 'Standard',
-	'hailuo/2-3-image-to-video-pro': 'Pro',
-};
-
-const priceText = (model: Model, duration: Duration, resolution: Resolution): string => {
-	if (duration === '10' && resolution === '1080P') {
-		return '10 s is only available at 768P: choose 6 s for 1080P, or 768P for 10 s. The node refuses this combination before spending credits.';
-	}
-	const credits = estimateCredits(model, duration, resolution);
-	const price =
-		typeof credits === 'number'
-			? `${credits} credits (about $${(credits / 100).toFixed(2)})`
-			: `${credits.min}–${credits.max} credits (about $${(credits.min / 100).toFixed(2)}–$${(credits.max / 100).toFixed(2)}; the exact Pro price is not published)`;
-	return `${MODEL_LABELS[model]}, ${duration} s at ${resolution}: ${price} per video, billed only when it succeeds`;
-};
-
-// One notice per combination, so the price shown always matches the chosen dropdowns.
-const priceNotices: INodeProperties[] = MODELS.flatMap((model) =>
-	DURATIONS.flatMap((duration) =>
-		RESOLUTIONS.map((resolution) => ({
-			displayName: priceText(model, duration, resolution),
-			name: `priceNotice${MODEL_LABELS[model]}${duration}${resolution}`,
-			type: 'notice' as const,
-			default: '',
-			displayOptions: { show: { model: [model], duration: [duration], resolution: [resolution] } },
-		})),
-	),
-);
+import { taskToItem } from '../taskItem';
+import { waitForVideo, waitOptionFields } from './waitForVideo';
 
 const properties: INodeProperties[] = [
 	{
@@ -172,7 +129,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [
+		options: alphabetical([
 			{
 				displayName: 'Callback URL',
 				name: 'callbackUrl',
@@ -189,38 +146,11 @@ const properties: INodeProperties[] = [
 				description:
 					'A JSON object merged into the request body last, to send fields this node does not know yet',
 			},
+			...waitOptionFields,
 			...downloadOptions(true).map((option) => ({
 				...option,
 				displayOptions: { show: { '/waitMode': ['poll', 'callback'] } },
 			})),
-			{
-				displayName: 'Max Wait (Seconds)',
-				name: 'maxWait',
-				type: 'number',
-				default: 600,
-				typeOptions: { minValue: 1, maxValue: 3600 },
-				description: 'How long to wait for the video before giving up (up to one hour)',
-				displayOptions: { show: { '/waitMode': ['poll', 'callback'] } },
-			},
-			{
-				displayName: 'On Timeout',
-				name: 'onTimeout',
-				type: 'options',
-				default: 'error',
-				options: [
-					{
-						name: 'Fail With an Error',
-						value: 'error',
-						description: 'Stop with an error naming the task ID (the job keeps running upstream)',
-					},
-					{
-						name: 'Output the Running Task',
-						value: 'output',
-						description: 'Output the task as it is, so a later Get Task can pick it up',
-					},
-				],
-				displayOptions: { show: { '/waitMode': ['poll'] } },
-			},
 			{
 				displayName: 'Parallel Create Requests',
 				name: 'createConcurrency',
@@ -229,27 +159,16 @@ const properties: INodeProperties[] = [
 				typeOptions: { minValue: 1, maxValue: 20 },
 				description: 'How many create requests may run at once when many items come in',
 			},
-			{
-				displayName: 'Poll Interval (Seconds)',
-				name: 'pollInterval',
-				type: 'number',
-				default: 10,
-				typeOptions: { minValue: 2, maxValue: 600 },
-				description: 'How often to check an unfinished task',
-				displayOptions: { show: { '/waitMode': ['poll'] } },
-			},
-		],
+		]),
 	},
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['generateVideo'] } }, properties);
 
-const option = (context: IExecuteFunctions, i: number, name: string, fallback: unknown): unknown =>
-	context.getNodeParameter(`options.${name}`, i, fallback);
-
 /** Everything the request needs, validated before anything is sent for any item. */
 export async function prepare(this: IExecuteFunctions, i: number) {
 	const node = this.getNode();
+	const options = readOptions(this, i);
 	const parameters = parseParameters(
 		node,
 		generateVideoSchema,
@@ -258,8 +177,8 @@ export async function prepare(this: IExecuteFunctions, i: number) {
 			model: this.getNodeParameter('model', i) as string,
 			duration: this.getNodeParameter('duration', i) as string,
 			resolution: this.getNodeParameter('resolution', i) as string,
-			callbackUrl: option(this, i, 'callbackUrl', '') as string,
-			extraBody: option(this, i, 'extraBody', '{}') as string,
+			callbackUrl: options.callbackUrl ?? '',
+			extraBody: options.extraBody ?? '{}',
 		},
 		i,
 	);
@@ -268,10 +187,10 @@ export async function prepare(this: IExecuteFunctions, i: number) {
 		waitOptionsSchema,
 		{
 			waitMode: this.getNodeParameter('waitMode', i, 'poll') as string,
-			pollInterval: option(this, i, 'pollInterval', 10) as number,
-			maxWait: option(this, i, 'maxWait', 600) as number,
-			onTimeout: option(this, i, 'onTimeout', 'error') as string,
-			createConcurrency: option(this, i, 'createConcurrency', 5) as number,
+			pollInterval: options.pollInterval ?? 10,
+			maxWait: options.maxWait ?? 600,
+			onTimeout: options.onTimeout ?? 'error',
+			createConcurrency: options.createConcurrency ?? 5,
 		},
 		i,
 	);
@@ -290,31 +209,14 @@ export async function prepare(this: IExecuteFunctions, i: number) {
 		}
 	}
 	// The image last: reading a binary one costs more than every other check.
-	let image: string;
-	if (this.getNodeParameter('imageSource', i, 'url') === 'binary') {
-		const { field } = parseParameters(
-			node,
-			z.object({ field: binaryFieldSchema }),
-			{ field: this.getNodeParameter('binaryPropertyName', i, 'data') as string },
-			i,
-		);
-		image = await imageDataUrlFromBinary.call(this, i, field);
-	} else {
-		image = parseParameters(node, imageUrlSchema, { imageUrl: this.getNodeParameter('imageUrl', i, '') as string }, i).imageUrl;
-	}
-	const download = wait.waitMode === 'none' ? null : readDownloadOptions(this, (name, fallback) => option(this, i, name, fallback), true, i);
-	const body: IDataObject = {
-		model: parameters.model,
-		prompt: parameters.prompt,
-		image,
-		duration: parameters.duration,
-		resolution: parameters.resolution,
-	};
-	if (parameters.callbackUrl) body.callback_url = parameters.callbackUrl;
+	const image = await readInputImage.call(this, i);
+	const download = wait.waitMode === 'none' ? null : downloadChoice(node, options, true, i);
 	// n8n's own resume URL for this execution (signed in n8n 2.x; the query must be kept).
-	if (wait.waitMode === 'callback') body.callback_url = String(this.evaluateExpression('{{ $execution.resumeUrl }}', i));
-	Object.assign(body, parameters.extraBody);
-	return { parameters, wait, download, body };
+	const callbackUrl =
+		wait.waitMode === 'callback'
+			? String(this.evaluateExpression('{{ $execution.resumeUrl }}', i))
+			: parameters.callbackUrl;
+	return { parameters, wait, download, body: buildRequestBody(parameters, image, callbackUrl) };
 }
 
 export async function execute(
@@ -323,18 +225,16 @@ export async function execute(
 	i: number,
 	batch: Batch,
 ): Promise<INodeExecutionData> {
-	const node = this.getNode();
 	const creates = batch.limiter('create', () => wait.createConcurrency);
 	const extra = {
 		estimatedCredits: estimateCredits(parameters.model, parameters.duration, parameters.resolution),
 	};
 
-	// Never retried: a create costs money and has no idempotency key.
-	const created = normaliseTask(await creates.run(async () => await apiRequest.call(this, 'POST', '/videos/generations', body)));
+	const created = normaliseTask(await creates.run(async () => await createTask.call(this, body)));
 	const taskId = created.taskId;
 	if (!taskId) {
 		throw new NodeApiError(
-			node,
+			this.getNode(),
 			{ message: 'no task id in the answer' },
 			{
 				message: 'The Hailuo API accepted the request but returned no task ID',
@@ -345,91 +245,9 @@ export async function execute(
 	}
 	if (wait.waitMode === 'none') return await taskToItem.call(this, created, null, extra, i);
 	if (wait.waitMode === 'callback') {
-		// The run parks here; `resume` below turns the callback into this node's output.
+		// The run parks here; `resume` turns the callback into this node's output.
 		await this.putExecutionToWait(new Date(Date.now() + wait.maxWait * 1000));
 		return await taskToItem.call(this, created, null, extra, i);
 	}
-
-	const startedAt = Date.now();
-	const deadline = startedAt + wait.maxWait * 1000;
-	const outcome = await pollUntilDone({
-		fetchTask: async () => {
-			const task = await fetchTask.call(this, taskId);
-			if (task.status === 'unknown' || task.status === 'queued' || task.status === 'running') {
-				batch.progress.stillWaiting(taskId, task.rawStatus);
-			}
-			return task;
-		},
-		isTransient,
-		retryAfterSeconds,
-		intervalMs: wait.pollInterval * 1000,
-		deadline,
-		signal: this.getExecutionCancelSignal(),
-	});
-
-	const trace = {
-		wait: { polls: outcome.polls, seconds: Math.round((Date.now() - startedAt) / 100) / 10, states: outcome.states },
-	};
-	if (outcome.kind === 'canceled') {
-		// n8n marks the run "canceled" when the error says so.
-		throw new NodeOperationError(node, `Execution canceled while waiting for Hailuo task ${taskId}`, {
-			itemIndex: i,
-			description: `The job keeps running upstream; use Get Task with ID ${taskId} to fetch it later.`,
-		});
-	}
-	if (outcome.kind === 'timeout') {
-		const state = outcome.task?.rawStatus ?? 'no state yet';
-		if (wait.onTimeout === 'output') {
-			return await taskToItem.call(this, outcome.task ?? created, null, { ...extra, ...trace, timedOut: true }, i);
-		}
-		throw new NodeOperationError(
-			node,
-			`Hailuo task ${taskId} was not finished after ${wait.maxWait} s (last state: ${state})`,
-			{
-				itemIndex: i,
-				description: `The job keeps running upstream and is billed only if it succeeds. Use Get Task with ID ${taskId} to fetch it later, or raise "Max Wait".`,
-			},
-		);
-	}
-
-	const task = outcome.task;
-	batch.progress.taskFinished(taskId, task.status);
-	if (task.status !== 'succeeded') {
-		throw new NodeApiError(
-			node,
-			{ message: task.error ?? task.status, taskId, status: task.rawStatus ?? task.status },
-			{
-				message: `Hailuo task ${taskId} ${task.status === 'canceled' ? 'was canceled' : 'failed'}: ${task.error ?? 'no reason given'}`,
-				description:
-					'Failed jobs are not billed. Try another image or prompt; sensitive content and unusual aspect ratios are common causes.',
-				itemIndex: i,
-			},
-		);
-	}
-	return await taskToItem.call(this, task, download, { ...extra, ...trace }, i);
-}
-
-/**
- * Resumes a run parked by "Wait for Callback": a MiniMax-style `{challenge}` is echoed and a
- * progress report is acknowledged (both keep the run waiting); a final state becomes the output.
- */
-export async function resume(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const body: unknown = this.getBodyData();
-	if (body && typeof body === 'object' && 'challenge' in body && typeof body.challenge === 'string') {
-		return { webhookResponse: { challenge: body.challenge } };
-	}
-	const task = normaliseTask(body);
-	if (!FINAL_STATUSES.includes(task.status)) return { webhookResponse: { received: true } };
-
-	const choice = videoChoiceSchema.safeParse({
-		model: this.getNodeParameter('model', MODELS[0]),
-		duration: this.getNodeParameter('duration', DURATIONS[0]),
-		resolution: this.getNodeParameter('resolution', RESOLUTIONS[0]),
-	});
-	const extra: IDataObject = choice.success
-		? { estimatedCredits: estimateCredits(choice.data.model, choice.data.duration, choice.data.resolution) }
-		: {};
-	const download = readDownloadOptions(this, (name, fallback) => this.getNodeParameter(`options.${name}`, fallback), true);
-	const item = await taskToItem.call(this, task, download, extra);
-	return { workflowData: [[{ ...item, pairedItem: { item: 0 } }]], webhookResponse: { received: true } };
+	return await waitForVideo.call(this, { ...created, taskId }, wait, download, extra, i, batch);
 }

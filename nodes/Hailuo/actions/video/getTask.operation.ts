@@ -1,14 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-
-import { downloadOptions, readDownloadOptions, taskToItem } from '../../helpers/binary';
-import { parseParameters, taskIdSchema } from '../../helpers/schemas';
 import { z } from 'zod';
-import type { NormalisedTask } from '../../helpers/task';
+
+import { downloadChoice, downloadOptions, readOptions } from '../../helpers/options';
+import { parseParameters, taskIdSchema } from '../../helpers/schemas';
 import { normaliseTask } from '../../helpers/task';
-import type { HailuoContext } from '../../transport';
-import { apiRequest } from '../../transport';
+import { readTask } from '../../transport';
 import type { Batch } from '../batch';
+import { taskToItem } from '../taskItem';
 
 const properties: INodeProperties[] = [
 	{
@@ -34,12 +33,6 @@ export const description = updateDisplayOptions({ show: { operation: ['getTask']
 
 const getTaskParameters = z.object({ taskId: taskIdSchema });
 
-/** Reads one task by id; the id must be plain so it cannot reach another path. */
-export async function fetchTask(this: HailuoContext, taskId: string): Promise<NormalisedTask> {
-	const task = normaliseTask(await apiRequest.call(this, 'GET', `/tasks/${encodeURIComponent(taskId)}`));
-	return { ...task, taskId: task.taskId ?? taskId };
-}
-
 export async function prepare(this: IExecuteFunctions, i: number) {
 	const { taskId } = parseParameters(
 		this.getNode(),
@@ -47,10 +40,7 @@ export async function prepare(this: IExecuteFunctions, i: number) {
 		{ taskId: this.getNodeParameter('taskId', i) as string },
 		i,
 	);
-	return {
-		taskId,
-		download: readDownloadOptions(this, (name, fallback) => this.getNodeParameter(`options.${name}`, i, fallback), false, i),
-	};
+	return { taskId, download: downloadChoice(this.getNode(), readOptions(this, i), false, i) };
 }
 
 export async function execute(
@@ -58,7 +48,8 @@ export async function execute(
 	{ taskId, download }: Awaited<ReturnType<typeof prepare>>,
 	i: number,
 	batch: Batch,
-): Promise<INodeExecutionData> {	const reads = batch.limiter('read', () => 10);
-	const task = await reads.run(async () => await fetchTask.call(this, taskId));
+): Promise<INodeExecutionData> {
+	const reads = batch.limiter('read', () => 10);
+	const task = normaliseTask(await reads.run(async () => await readTask.call(this, taskId)), taskId);
 	return await taskToItem.call(this, task, download, {}, i);
 }

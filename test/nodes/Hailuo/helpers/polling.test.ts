@@ -2,7 +2,7 @@ import type { INode } from 'n8n-workflow';
 
 import { pollUntilDone } from '../../../../nodes/Hailuo/helpers/polling';
 import type { NormalisedTask, TaskStatus } from '../../../../nodes/Hailuo/helpers/task';
-import { isTransient, mapApiError, retryAfterSeconds } from '../../../../nodes/Hailuo/transport';
+import { isTransient, mapApiError, retryAfterSeconds } from '../../../../nodes/Hailuo/transport/errors';
 
 const node = { name: 'Hailuo' } as INode;
 const task = (status: TaskStatus): NormalisedTask => ({

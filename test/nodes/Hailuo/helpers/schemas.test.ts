@@ -2,7 +2,6 @@ import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import {
-	estimateCredits,
 	generateVideoSchema,
 	imageUrlSchema,
 	parseParameters,
@@ -105,14 +104,5 @@ describe('waitOptionsSchema', () => {
 		const result = waitOptionsSchema.safeParse({ ...base, ...change });
 		expect(result.success).toBe(false);
 		if (!result.success) expect(result.error.issues[0].message).toContain(problem);
-	});
-});
-
-describe('estimateCredits', () => {
-	test('follows the published table', () => {
-		expect(estimateCredits('hailuo/2-3-image-to-video-standard', '6', '768P')).toBe(30);
-		expect(estimateCredits('hailuo/2-3-image-to-video-standard', '10', '768P')).toBe(45);
-		expect(estimateCredits('hailuo/2-3-image-to-video-standard', '6', '1080P')).toBe(45);
-		expect(estimateCredits('hailuo/2-3-image-to-video-pro', '6', '768P')).toEqual({ min: 45, max: 85 });
 	});
 });

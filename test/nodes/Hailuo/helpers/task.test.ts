@@ -1,7 +1,7 @@
 import shapes from '../../../fixtures/task-shapes.json';
 import type { Shape } from '../../../sandbox/server';
 import { taskBody } from '../../../sandbox/server';
-import { findEnvelopeError, normaliseStatus, normaliseTask } from '../../../../nodes/Hailuo/helpers/task';
+import { normaliseStatus, normaliseTask } from '../../../../nodes/Hailuo/helpers/task';
 
 describe('normaliseTask', () => {
 	test.each(Object.entries(shapes))('reads the recorded %s shape', (_name, { body, expect: expected }) => {
@@ -84,21 +84,5 @@ describe('normaliseStatus', () => {
 		[null, 'unknown'],
 	])('%p → %p', (raw, expected) => {
 		expect(normaliseStatus(raw)).toBe(expected);
-	});
-});
-
-describe('findEnvelopeError', () => {
-	test.each([
-		[{ code: 200, message: 'success', data: {} }, undefined],
-		[{ code: 0, data: {} }, undefined],
-		[{ code: 'success', data: {} }, undefined],
-		[{ data: {} }, undefined],
-		[{ base_resp: { status_code: 0, status_msg: 'success' } }, undefined],
-		[{ code: 402, message: 'Insufficient balance' }, { code: 402, message: 'Insufficient balance' }],
-		[{ code: 401, msg: 'invalid key' }, { code: 401, message: 'invalid key' }],
-		[{ base_resp: { status_code: 1008, status_msg: 'insufficient balance' } }, { code: 1008, message: 'insufficient balance' }],
-		[{ base_resp: { status_code: 1026, status_msg: 'sensitive' } }, { code: 1026, message: 'sensitive' }],
-	])('%j → %j', (body, expected) => {
-		expect(findEnvelopeError(body)).toEqual(expected);
 	});
 });

@@ -5,7 +5,7 @@ import {
 	verifyHmacHeader,
 	verifyStandardWebhook,
 	verifyUrlToken,
-} from '../../../nodes/HailuoTrigger/verify';
+} from '../../../../nodes/Hailuo/helpers/verify';
 
 /** Signs like a Standard Webhooks sender (the test's own implementation of the spec). */
 function standardHeaders(secret: string, body: string, id: string, timestamp: number, extraSignatures: string[] = []) {

@@ -8,30 +8,19 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { downloadOptions, readDownloadOptions, taskToItem } from '../Hailuo/helpers/binary';
-import type { NormalisedTask } from '../Hailuo/helpers/task';
-import { FINAL_STATUSES, normaliseTask } from '../Hailuo/helpers/task';
-import { completionWebhook } from '../Hailuo/helpers/webhook';
-import { RecentDeliveries } from './dedupe';
-import type { Headers, Verdict } from './verify';
-import { verifyHmacHeader, verifyStandardWebhook, verifyUrlToken } from './verify';
+import { taskToItem } from './actions/taskItem';
+import { RecentDeliveries } from './helpers/dedupe';
+import { publicHeaders } from './helpers/deliveryHeaders';
+import { downloadChoice, downloadOptions, readOptions } from './helpers/options';
+import type { NormalisedTask } from './helpers/task';
+import { FINAL_STATUSES, normaliseTask } from './helpers/task';
+import type { Headers, Verdict } from './helpers/verify';
+import { verifyHmacHeader, verifyStandardWebhook, verifyUrlToken } from './helpers/verify';
+import { challengeOf, completionWebhook } from './helpers/webhook';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const DUPLICATE_WINDOW_MS = 10 * 60 * 1000;
 const recentDeliveries = new RecentDeliveries(DUPLICATE_WINDOW_MS, 50_000);
-
-// Headers that carry credentials or signatures never reach the output item.
-const SECRET_HEADERS = new Set([
-	'authorization',
-	'cookie',
-	'x-api-key',
-	'webhook-signature',
-	'x-webhook-signature',
-	'x-webhook-secret',
-	'x-signature',
-	'x-hub-signature',
-	'x-hub-signature-256',
-]);
 
 const EVENT_FILTERS: Record<string, (task: NormalisedTask) => boolean> = {
 	final: (task) => FINAL_STATUSES.includes(task.status),
@@ -58,17 +47,6 @@ function readSecret(context: IHookFunctions | IWebhookFunctions, verification: V
 	}
 	return secret;
 }
-
-const publicHeaders = (headers: Headers, extraSecret: string | undefined, secrets: string[]): IDataObject => {
-	const kept: IDataObject = {};
-	for (const [name, value] of Object.entries(headers)) {
-		if (SECRET_HEADERS.has(name) || name === extraSecret?.toLowerCase() || value === undefined) continue;
-		const text = Array.isArray(value) ? value.join(', ') : value;
-		if (secrets.some((secret) => secret !== '' && text.includes(secret))) continue;
-		kept[name] = text;
-	}
-	return kept;
-};
 
 export class HailuoTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -248,7 +226,8 @@ export class HailuoTrigger implements INodeType {
 		}
 
 		// 3. Handshake: MiniMax checks the URL by asking for its challenge back.
-		if ('challenge' in body && typeof body.challenge === 'string') return reply(200, { challenge: body.challenge });
+		const challenge = challengeOf(body);
+		if (challenge !== undefined) return reply(200, { challenge });
 
 		const task = normaliseTask(body);
 		if (task.taskId === null && task.rawStatus === null && task.videoUrl === null) {
@@ -267,7 +246,7 @@ export class HailuoTrigger implements INodeType {
 		// 5. Emit. A delivery that fails here is forgotten, so the sender's retry is not a "duplicate".
 		let emitted = false;
 		try {
-			const download = readDownloadOptions(this, (name, fallback) => this.getNodeParameter(`options.${name}`, fallback), false);
+			const download = downloadChoice(this.getNode(), readOptions(this), false);
 			const item = await taskToItem.call(this, task, download, {
 				receivedAt: new Date().toISOString(),
 				headers: publicHeaders(headers, verification === 'hmacHeader' ? signatureHeader : undefined, [secret]),

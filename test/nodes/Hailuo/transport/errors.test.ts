@@ -1,7 +1,7 @@
 import type { INode } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { isTransient, mapApiError, redact, retryAfterSeconds } from '../../../../nodes/Hailuo/transport';
+import { isTransient, mapApiError, redact, retryAfterSeconds } from '../../../../nodes/Hailuo/transport/errors';
 
 const node = { name: 'Hailuo', type: 'n8n-nodes-hailuo.hailuo' } as INode;
 const key = 'aio_secret_key_123456';

@@ -1,4 +1,4 @@
-import { RecentDeliveries } from '../../../nodes/HailuoTrigger/dedupe';
+import { RecentDeliveries } from '../../../../nodes/Hailuo/helpers/dedupe';
 
 test('a key seen inside the window is a duplicate; after the window it is new again', () => {
 	const recent = new RecentDeliveries(1000, 100);

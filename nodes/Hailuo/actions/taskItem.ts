@@ -1,0 +1,37 @@
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import type { DownloadChoice } from '../helpers/options';
+import type { NormalisedTask } from '../helpers/task';
+import { taskToJson } from '../helpers/task';
+import type { HailuoContext } from '../transport';
+import { downloadVideo } from '../transport/download';
+
+/**
+ * The output item for a task: the normalised task in `json` and, when asked for and ready, the
+ * video in `binary.<field>`.
+ */
+export async function taskToItem(
+	this: HailuoContext,
+	task: NormalisedTask,
+	download: DownloadChoice,
+	extra: IDataObject = {},
+	itemIndex?: number,
+): Promise<INodeExecutionData> {
+	const item: INodeExecutionData = { json: { ...taskToJson(task), ...extra } };
+	if (download && task.status === 'succeeded') {
+		if (!task.videoUrl) {
+			throw new NodeApiError(
+				this.getNode(),
+				{ message: 'no video URL in the finished task', taskId: task.taskId },
+				{
+					message: `Task ${task.taskId ?? '?'} succeeded but the API gave no video URL`,
+					description: 'The raw answer is in the task output; turn off "Download Video" to see it.',
+					itemIndex,
+				},
+			);
+		}
+		item.binary = { [download.field]: await downloadVideo.call(this, task.videoUrl, task.taskId, itemIndex) };
+	}
+	return item;
+}

@@ -1,0 +1,125 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import type { DownloadChoice } from '../../helpers/options';
+import { pollUntilDone } from '../../helpers/polling';
+import type { WaitOptions } from '../../helpers/schemas';
+import type { NormalisedTask } from '../../helpers/task';
+import { normaliseTask } from '../../helpers/task';
+import { isTransient, readTask, retryAfterSeconds } from '../../transport';
+import type { Batch } from '../batch';
+import { taskToItem } from '../taskItem';
+
+/** The options that bound a wait, listed in the Generate Video options collection. */
+export const waitOptionFields: INodeProperties[] = [
+	{
+		displayName: 'Max Wait (Seconds)',
+		name: 'maxWait',
+		type: 'number',
+		default: 600,
+		typeOptions: { minValue: 1, maxValue: 3600 },
+		description: 'How long to wait for the video before giving up (up to one hour)',
+		displayOptions: { show: { '/waitMode': ['poll', 'callback'] } },
+	},
+	{
+		displayName: 'On Timeout',
+		name: 'onTimeout',
+		type: 'options',
+		default: 'error',
+		options: [
+			{
+				name: 'Fail With an Error',
+				value: 'error',
+				description: 'Stop with an error naming the task ID (the job keeps running upstream)',
+			},
+			{
+				name: 'Output the Running Task',
+				value: 'output',
+				description: 'Output the task as it is, so a later Get Task can pick it up',
+			},
+		],
+		displayOptions: { show: { '/waitMode': ['poll'] } },
+	},
+	{
+		displayName: 'Poll Interval (Seconds)',
+		name: 'pollInterval',
+		type: 'number',
+		default: 10,
+		typeOptions: { minValue: 2, maxValue: 600 },
+		description: 'How often to check an unfinished task',
+		displayOptions: { show: { '/waitMode': ['poll'] } },
+	},
+];
+
+/**
+ * "Wait Until Done (Poll)": reads the task until it finishes, then outputs it (and the video).
+ * A timeout, a cancel or a failed job becomes an error that says how to pick the job up later.
+ */
+export async function waitForVideo(
+	this: IExecuteFunctions,
+	created: NormalisedTask & { taskId: string },
+	wait: WaitOptions,
+	download: DownloadChoice,
+	extra: IDataObject,
+	i: number,
+	batch: Batch,
+): Promise<INodeExecutionData> {
+	const node = this.getNode();
+	const { taskId } = created;
+	const startedAt = Date.now();
+	const outcome = await pollUntilDone({
+		fetchTask: async () => {
+			const task = normaliseTask(await readTask.call(this, taskId), taskId);
+			if (task.status === 'unknown' || task.status === 'queued' || task.status === 'running') {
+				batch.progress.stillWaiting(taskId, task.rawStatus);
+			}
+			return task;
+		},
+		isTransient,
+		retryAfterSeconds,
+		intervalMs: wait.pollInterval * 1000,
+		deadline: startedAt + wait.maxWait * 1000,
+		signal: this.getExecutionCancelSignal(),
+	});
+
+	const trace = {
+		wait: { polls: outcome.polls, seconds: Math.round((Date.now() - startedAt) / 100) / 10, states: outcome.states },
+	};
+	if (outcome.kind === 'canceled') {
+		// n8n marks the run "canceled" when the error says so.
+		throw new NodeOperationError(node, `Execution canceled while waiting for Hailuo task ${taskId}`, {
+			itemIndex: i,
+			description: `The job keeps running upstream; use Get Task with ID ${taskId} to fetch it later.`,
+		});
+	}
+	if (outcome.kind === 'timeout') {
+		const state = outcome.task?.rawStatus ?? 'no state yet';
+		if (wait.onTimeout === 'output') {
+			return await taskToItem.call(this, outcome.task ?? created, null, { ...extra, ...trace, timedOut: true }, i);
+		}
+		throw new NodeOperationError(
+			node,
+			`Hailuo task ${taskId} was not finished after ${wait.maxWait} s (last state: ${state})`,
+			{
+				itemIndex: i,
+				description: `The job keeps running upstream and is billed only if it succeeds. Use Get Task with ID ${taskId} to fetch it later, or raise "Max Wait".`,
+			},
+		);
+	}
+
+	const task = outcome.task;
+	batch.progress.taskFinished(taskId, task.status);
+	if (task.status !== 'succeeded') {
+		throw new NodeApiError(
+			node,
+			{ message: task.error ?? task.status, taskId, status: task.rawStatus ?? task.status },
+			{
+				message: `Hailuo task ${taskId} ${task.status === 'canceled' ? 'was canceled' : 'failed'}: ${task.error ?? 'no reason given'}`,
+				description:
+					'Failed jobs are not billed. Try another image or prompt; sensitive content and unusual aspect ratios are common causes.',
+				itemIndex: i,
+			},
+		);
+	}
+	return await taskToItem.call(this, task, download, { ...extra, ...trace }, i);
+}

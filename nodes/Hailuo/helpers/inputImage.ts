@@ -1,0 +1,81 @@
+import type { IBinaryData, IExecuteFunctions, INode } from 'n8n-workflow';
+
+import { z } from 'zod';
+
+import { binaryFieldSchema, failParameter, imageUrlSchema, MAX_IMAGE_BYTES, parseParameters } from './schemas';
+
+const IMAGE_SIGNATURES: Array<{ mimeType: string; matches: (bytes: Buffer) => boolean }> = [
+	{ mimeType: 'image/jpeg', matches: (b) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
+	{
+		mimeType: 'image/png',
+		matches: (b) =>
+			b.length > 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+	},
+	{
+		mimeType: 'image/webp',
+		matches: (b) => b.length > 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP',
+	},
+];
+
+const LABEL = 'Input Binary Field';
+
+/** The first frame as the API takes it: the checked URL, or the input file as a `data:` URL. */
+export async function readInputImage(this: IExecuteFunctions, i: number): Promise<string> {
+	const node = this.getNode();
+	if (this.getNodeParameter('imageSource', i, 'url') === 'binary') {
+		const { field } = parseParameters(
+			node,
+			z.object({ field: binaryFieldSchema }),
+			{ field: this.getNodeParameter('binaryPropertyName', i, 'data') as string },
+			i,
+		);
+		return await imageDataUrlFromBinary.call(this, i, field);
+	}
+	const imageUrl = this.getNodeParameter('imageUrl', i, '') as string;
+	return parseParameters(node, imageUrlSchema, { imageUrl }, i).imageUrl;
+}
+
+/**
+ * Reads the incoming item's image and returns it as a `data:` URL, refusing anything but JPEG,
+ * PNG and WebP up to 10 MB before any request is made. The bytes decide the type, not the name.
+ */
+async function imageDataUrlFromBinary(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	binaryPropertyName: string,
+): Promise<string> {
+	const node = this.getNode();
+	const binary = this.getInputData()[itemIndex]?.binary?.[binaryPropertyName];
+	if (!binary) {
+		const available = Object.keys(this.getInputData()[itemIndex]?.binary ?? {});
+		failParameter(
+			node,
+			LABEL,
+			`the incoming item has no binary field "${binaryPropertyName}"` +
+				(available.length ? ` (it has: ${available.join(', ')})` : ' (it has no binary data at all)'),
+			itemIndex,
+		);
+	}
+	const declaredSize = Number(binary.bytes ?? NaN);
+	if (declaredSize > MAX_IMAGE_BYTES) tooLarge(node, declaredSize, itemIndex);
+	const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, binaryPropertyName);
+	if (bytes.length > MAX_IMAGE_BYTES) tooLarge(node, bytes.length, itemIndex);
+	const kind = IMAGE_SIGNATURES.find((signature) => signature.matches(bytes));
+	if (!kind) {
+		failParameter(
+			node,
+			LABEL,
+			`"${binaryPropertyName}" is not a JPEG, PNG or WebP image (it is ${describeBinary(binary)}); convert it first`,
+			itemIndex,
+		);
+	}
+	return `data:${kind.mimeType};base64,${bytes.toString('base64')}`;
+}
+
+function tooLarge(node: INode, size: number, itemIndex: number): never {
+	const megabytes = (size / 1024 / 1024).toFixed(1);
+	return failParameter(node, LABEL, `the image is ${megabytes} MB; at most 10 MB is allowed`, itemIndex);
+}
+
+const describeBinary = (binary: IBinaryData) =>
+	[binary.mimeType, binary.fileName].filter(Boolean).join(', ') || 'of unknown type';

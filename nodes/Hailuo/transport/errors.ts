@@ -1,0 +1,76 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+const RATE_LIMIT_CODES = new Set(['429', '1002']);
+const AUTH_CODES = new Set(['401', '403', '1004']);
+const CREDIT_CODES = new Set(['402', '1008', '4002', '40201']);
+const CONTENT_CODES = new Set(['1026', '1027']);
+
+/** Removes the API key from anything that is about to reach a user. */
+export function redact(value: string, apiKey: string): string {
+	return apiKey.length >= 4 ? value.split(apiKey).join('***') : value;
+}
+
+export interface ErrorFacts {
+	status?: number;
+	code?: string;
+	upstreamMessage?: string;
+	retryAfterSeconds?: number;
+}
+
+/** Turns a failed answer into the error a user can act on. */
+export function mapApiError(node: INode, facts: ErrorFacts, apiKey: string): NodeApiError {
+	const code = facts.code ?? (facts.status ? String(facts.status) : 'network');
+	const upstream = facts.upstreamMessage ? redact(facts.upstreamMessage, apiKey).slice(0, 500) : '';
+	const detail = upstream ? ` The API said: "${upstream}".` : '';
+	let message: string;
+	let description: string;
+	if (AUTH_CODES.has(code)) {
+		message = 'API key rejected by the Hailuo API';
+		description = `Check the API key in the "Hailuo (API in One) API" credential; it may be mistyped, revoked or for another account.${detail}`;
+	} else if (CREDIT_CODES.has(code) || /insufficient|balance|credit/i.test(upstream)) {
+		message = 'Not enough credits for this Hailuo request';
+		description = `Top up your API in One balance, then run again. Nothing was generated.${detail}`;
+	} else if (RATE_LIMIT_CODES.has(code)) {
+		const wait = facts.retryAfterSeconds !== undefined ? ` The API asks to wait ${facts.retryAfterSeconds} s.` : '';
+		message = 'Rate limited by the Hailuo API';
+		description = `Too many requests at once.${wait} Lower "Parallel Create Requests" or run again later.${detail}`;
+	} else if (CONTENT_CODES.has(code)) {
+		message = 'The Hailuo API refused the prompt or image as sensitive content';
+		description = `Change the prompt or the image and run again.${detail}`;
+	} else if (code === 'network') {
+		message = 'Could not reach the Hailuo API';
+		description = `The connection failed or was dropped (${upstream || 'no answer'}). Check the credential's Base URL and your network, then run again.`;
+	} else if (facts.status !== undefined && facts.status >= 500) {
+		message = `The Hailuo API failed upstream (HTTP ${facts.status})`;
+		description = `This is a problem on the provider's side; run again in a few minutes.${detail}`;
+	} else if (facts.status === 404) {
+		message = 'Not found at the Hailuo API (HTTP 404)';
+		description = `Check the task id, and that the credential's Base URL ends in /api/v1.${detail}`;
+	} else {
+		message = `The Hailuo API refused the request (${facts.status ? `HTTP ${facts.status}` : `code ${code}`})`;
+		description = `Check the node's fields and "Extra Body Fields".${detail}`;
+	}
+	const response: JsonObject = { code, message: upstream || message };
+	if (facts.retryAfterSeconds !== undefined) response.retryAfterSeconds = facts.retryAfterSeconds;
+	const error = new NodeApiError(node, response, {
+		message,
+		description,
+		httpCode: facts.status ? String(facts.status) : code,
+	});
+	if (facts.retryAfterSeconds !== undefined) error.context.retryAfterSeconds = facts.retryAfterSeconds;
+	return error;
+}
+
+/** Whether an error from `apiRequest` is worth another try for a read (never for a create). */
+export function isTransient(error: unknown): error is NodeApiError {
+	if (!(error instanceof NodeApiError)) return false;
+	const code = String(error.httpCode ?? '');
+	return code === '429' || code === '1002' || code === 'network' || /^5\d\d$/.test(code);
+}
+
+/** The wait a 429 asked for, in seconds, if it said. */
+export function retryAfterSeconds(error: unknown): number | undefined {
+	const asked = error instanceof NodeApiError ? error.context.retryAfterSeconds : undefined;
+	return typeof asked === 'number' ? asked : undefined;
+}
