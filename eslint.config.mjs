@@ -2,7 +2,16 @@ import { configs as n8nCommunityNodes } from '@n8n/eslint-plugin-community-nodes
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-	{ ignores: ['dist/**', '.build/**', 'node_modules/**', 'coverage/**', 'gulpfile.js', '*.config.js'] },
+	{
+		ignores: [
+			'dist/**',
+			'.build/**',
+			'node_modules/**',
+			'coverage/**',
+			'gulpfile.js',
+			'*.config.js',
+		],
+	},
 	{
 		// What ships: the community rules, exactly as n8n's verification applies them.
 		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'],

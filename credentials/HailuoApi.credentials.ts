@@ -24,7 +24,8 @@ export class HailuoApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'aio_...',
-			description: 'Your API in One key (starts with aio_). Create one in the API in One dashboard.',
+			description:
+				'Your API in One key (starts with aio_). Create one in the API in One dashboard.',
 		},
 		{
 			displayName: 'Base URL',

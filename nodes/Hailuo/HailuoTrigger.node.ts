@@ -11,7 +11,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { taskToItem } from './actions/taskItem';
 import { RecentDeliveries } from './helpers/dedupe';
 import { publicHeaders } from './helpers/deliveryHeaders';
-import { downloadChoice, downloadOptions, readOptions } from './helpers/options';
+import { downloadChoice, downloadOptions, optionsCollection, readOptions } from './helpers/options';
 import type { NormalisedTask } from './helpers/task';
 import { FINAL_STATUSES, normaliseTask } from './helpers/task';
 import type { Headers, Verdict } from './helpers/verify';
@@ -32,12 +32,16 @@ const EVENT_FILTERS: Record<string, (task: NormalisedTask) => boolean> = {
 type Verification = 'none' | 'urlToken' | 'standardWebhooks' | 'hmacHeader';
 
 /** The secret the chosen scheme needs, refused when it is missing or unusable in a URL. */
-function readSecret(context: IHookFunctions | IWebhookFunctions, verification: Verification): string {
+function readSecret(
+	context: IHookFunctions | IWebhookFunctions,
+	verification: Verification,
+): string {
 	const name = verification === 'urlToken' ? 'urlToken' : 'secret';
 	const secret = String(context.getNodeParameter(name, '')).trim();
 	if (verification === 'urlToken' && !/^[A-Za-z0-9_-]{16,128}$/.test(secret)) {
 		throw new NodeOperationError(context.getNode(), 'Invalid "URL Token"', {
-			description: 'Use 16 to 128 letters, digits, "-" or "_", e.g. the output of `openssl rand -hex 24`.',
+			description:
+				'Use 16 to 128 letters, digits, "-" or "_", e.g. the output of `openssl rand -hex 24`.',
 		});
 	}
 	if (verification !== 'urlToken' && secret === '') {
@@ -56,7 +60,8 @@ export class HailuoTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"On " + $parameter["events"] + " videos"}}',
-		description: 'Starts a workflow when a Hailuo video task reports its result (completion webhook)',
+		description:
+			'Starts a workflow when a Hailuo video task reports its result (completion webhook)',
 		defaults: { name: 'Hailuo Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -70,7 +75,8 @@ export class HailuoTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Copy the Production URL above into Generate Video → Options → Callback URL, then activate this workflow. Each finished video starts one execution.',
+					'Copy the Production URL above into Generate Video → Options → Callback URL, ' +
+					'then activate this workflow. Each finished video starts one execution.',
 				name: 'callbackNotice',
 				type: 'notice',
 				default: '',
@@ -89,7 +95,8 @@ export class HailuoTrigger implements INodeType {
 					{
 						name: 'Standard Webhooks Signature',
 						value: 'standardWebhooks',
-						description: 'Webhook-ID, webhook-timestamp and webhook-signature headers with a whsec_ secret',
+						description:
+							'Webhook-ID, webhook-timestamp and webhook-signature headers with a whsec_ secret',
 					},
 					{
 						name: 'HMAC Signature Header',
@@ -110,7 +117,9 @@ export class HailuoTrigger implements INodeType {
 				typeOptions: { password: true },
 				default: '',
 				required: true,
-				hint: 'A long random string (16+ letters, digits, - or _), e.g. from `openssl rand -hex 24`. It becomes part of the URL above.',
+				hint:
+					'A long random string (16+ letters, digits, - or _), e.g. from ' +
+					'`openssl rand -hex 24`. It becomes part of the URL above.',
 				displayOptions: { show: { verification: ['urlToken'] } },
 			},
 			{
@@ -155,14 +164,7 @@ export class HailuoTrigger implements INodeType {
 					{ name: 'Every State Change', value: 'all' },
 				],
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: downloadOptions(false),
-			},
+			optionsCollection(downloadOptions(false)),
 		],
 	};
 
@@ -192,7 +194,9 @@ export class HailuoTrigger implements INodeType {
 			return { noWebhookResponse: true };
 		};
 		const headers = this.getHeaderData() as Headers;
-		const raw: Buffer = Buffer.isBuffer(request.rawBody) ? request.rawBody : Buffer.from(JSON.stringify(this.getBodyData()));
+		const raw: Buffer = Buffer.isBuffer(request.rawBody)
+			? request.rawBody
+			: Buffer.from(JSON.stringify(this.getBodyData()));
 		if (raw.length > MAX_BODY_BYTES) return reply(413, { error: 'Payload too large' });
 
 		// 1. Verify, on the raw body, before anything else is read.
@@ -201,11 +205,17 @@ export class HailuoTrigger implements INodeType {
 		const signatureHeader = String(this.getNodeParameter('signatureHeader', 'x-signature'));
 		let verdict: Verdict = { ok: true };
 		if (verification === 'urlToken') {
-			verdict = verifyUrlToken(String(request.path ?? '').split('/').pop(), secret);
+			verdict = verifyUrlToken(
+				String(request.path ?? '')
+					.split('/')
+					.pop(),
+				secret,
+			);
 		} else if (verification === 'standardWebhooks') {
 			verdict = verifyStandardWebhook(raw, headers, secret, Math.floor(Date.now() / 1000));
 		} else if (verification === 'hmacHeader') {
-			const encoding = this.getNodeParameter('signatureEncoding', 'hex') === 'base64' ? 'base64' : 'hex';
+			const encoding =
+				this.getNodeParameter('signatureEncoding', 'hex') === 'base64' ? 'base64' : 'hex';
 			verdict = verifyHmacHeader(raw, headers, { secret, headerName: signatureHeader, encoding });
 		}
 		if (!verdict.ok) {
@@ -236,12 +246,15 @@ export class HailuoTrigger implements INodeType {
 
 		// 4. Filter, then drop duplicates (a sender's retry of the same event).
 		const events = String(this.getNodeParameter('events', 'final'));
-		if (!(EVENT_FILTERS[events] ?? EVENT_FILTERS.final)(task)) return reply(200, { received: true, ignored: true });
+		if (!(EVENT_FILTERS[events] ?? EVENT_FILTERS.final)(task))
+			return reply(200, { received: true, ignored: true });
 		const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
 		const keys: string[] = [];
-		if (task.taskId !== null) keys.push(`${scope}:task:${task.taskId}:${task.rawStatus ?? task.status}`);
+		if (task.taskId !== null)
+			keys.push(`${scope}:task:${task.taskId}:${task.rawStatus ?? task.status}`);
 		if (verdict.deliveryId) keys.push(`${scope}:delivery:${verdict.deliveryId}`);
-		if (recentDeliveries.checkAndRemember(keys, Date.now())) return reply(200, { received: true, duplicate: true });
+		if (recentDeliveries.checkAndRemember(keys, Date.now()))
+			return reply(200, { received: true, duplicate: true });
 
 		// 5. Emit. A delivery that fails here is forgotten, so the sender's retry is not a "duplicate".
 		let emitted = false;
@@ -249,7 +262,11 @@ export class HailuoTrigger implements INodeType {
 			const download = downloadChoice(this.getNode(), readOptions(this), false);
 			const item = await taskToItem.call(this, task, download, {
 				receivedAt: new Date().toISOString(),
-				headers: publicHeaders(headers, verification === 'hmacHeader' ? signatureHeader : undefined, [secret]),
+				headers: publicHeaders(
+					headers,
+					verification === 'hmacHeader' ? signatureHeader : undefined,
+					[secret],
+				),
 			});
 			emitted = true;
 			return { workflowData: [[item]], webhookResponse: { received: true } };

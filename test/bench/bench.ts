@@ -49,19 +49,30 @@ async function batch(sandbox: SandboxApi) {
 
 	const target = 1.2 * (JOB_MS + INTERVAL_S * 1000);
 	console.log(`\n1. Batch of ${JOBS} jobs, each ${JOB_MS / 1000} s, poll interval ${INTERVAL_S} s`);
-	console.log(`   node (all in flight)     ${seconds(together)} s   target <= ${seconds(target)} s`);
+	console.log(
+		`   node (all in flight)     ${seconds(together)} s   target <= ${seconds(target)} s`,
+	);
 	console.log(`   item after item          ${seconds(oneByOne)} s`);
 	console.log(`   speed-up                 ${(oneByOne / together).toFixed(1)}x   target >= 10x`);
-	console.log(`   polls per job            ${pollsPerJob.toFixed(2)}   target <= ${(JOB_MS / 1000 / INTERVAL_S + 2).toFixed(2)}`);
+	console.log(
+		`   polls per job            ${pollsPerJob.toFixed(2)}   target <= ${(JOB_MS / 1000 / INTERVAL_S + 2).toFixed(2)}`,
+	);
 }
 
 /** Runs one download in a fresh process so its peak memory is its own (the sandbox stays here). */
-async function download(mode: 'streamed' | 'buffered', sandbox: SandboxApi): Promise<{ peakMb: number; ms: number }> {
+async function download(
+	mode: 'streamed' | 'buffered',
+	sandbox: SandboxApi,
+): Promise<{ peakMb: number; ms: number }> {
 	const probe = join(__dirname, 'download-probe.js');
-	const { stdout } = await promisify(execFile)(process.execPath, [probe, mode, sandbox.baseUrl, sandbox.apiKey], {
-		encoding: 'utf8',
-		maxBuffer: 1024 * 1024,
-	});
+	const { stdout } = await promisify(execFile)(
+		process.execPath,
+		[probe, mode, sandbox.baseUrl, sandbox.apiKey],
+		{
+			encoding: 'utf8',
+			maxBuffer: 1024 * 1024,
+		},
+	);
 	return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { peakMb: number; ms: number };
 }
 
@@ -70,9 +81,15 @@ async function memory(sandbox: SandboxApi) {
 	const streamed = await download('streamed', sandbox);
 	const buffered = await download('buffered', sandbox);
 	console.log(`\n2. ${VIDEO_MB} MB result into n8n's binary-data store (filesystem mode)`);
-	console.log(`   streamed by the node     peak RSS +${streamed.peakMb.toFixed(1)} MB in ${seconds(streamed.ms)} s   target < 50 MB`);
-	console.log(`   buffered in memory       peak RSS +${buffered.peakMb.toFixed(1)} MB in ${seconds(buffered.ms)} s`);
-	console.log(`   memory ratio             ${(buffered.peakMb / Math.max(streamed.peakMb, 0.1)).toFixed(1)}x less when streamed`);
+	console.log(
+		`   streamed by the node     peak RSS +${streamed.peakMb.toFixed(1)} MB in ${seconds(streamed.ms)} s   target < 50 MB`,
+	);
+	console.log(
+		`   buffered in memory       peak RSS +${buffered.peakMb.toFixed(1)} MB in ${seconds(buffered.ms)} s`,
+	);
+	console.log(
+		`   memory ratio             ${(buffered.peakMb / Math.max(streamed.peakMb, 0.1)).toFixed(1)}x less when streamed`,
+	);
 }
 
 async function main() {

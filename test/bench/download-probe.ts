@@ -39,10 +39,14 @@ async function main() {
 	const before = peakRssMb();
 	const started = Date.now();
 	if (mode === 'streamed') {
-		const result = await runWorkflow(hailuoWorkflow({ operation: 'getTask', taskId, options: { download: true } }), {
-			credentials: { hailuoApi: { apiKey, baseUrl } },
-		});
-		if (result.error || !result.output()[0].binary?.data) throw new Error(`download failed: ${result.error?.message}`);
+		const result = await runWorkflow(
+			hailuoWorkflow({ operation: 'getTask', taskId, options: { download: true } }),
+			{
+				credentials: { hailuoApi: { apiKey, baseUrl } },
+			},
+		);
+		if (result.error || !result.output()[0].binary?.data)
+			throw new Error(`download failed: ${result.error?.message}`);
 	} else {
 		const bytes = Buffer.from(await (await fetch(videoUrl)).arrayBuffer());
 		await Container.get(BinaryDataService).store(

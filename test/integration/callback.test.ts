@@ -25,7 +25,9 @@ const callbackMode = (options: Record<string, unknown> = {}) =>
 describe('Wait for Callback', () => {
 	test('the run waits, the API calls the resume URL when the job ends, the run finishes with the video', async () => {
 		sandbox.configure({ jobMs: 300 });
-		const { first, finished, executionId } = await server.run(callbackMode(), { credentials: credentials() });
+		const { first, finished, executionId } = await server.run(callbackMode(), {
+			credentials: credentials(),
+		});
 		expect(first.error).toBeUndefined();
 		expect(first.run.status).toBe('waiting');
 		expect(first.run.waitTill).toBeInstanceOf(Date);
@@ -46,22 +48,33 @@ describe('Wait for Callback', () => {
 
 	test('a challenge handshake is echoed and the run keeps waiting for the result', async () => {
 		sandbox.configure({ jobMs: 200, callbackChallenge: true });
-		const { finished } = await server.run(callbackMode({ download: false }), { credentials: credentials() });
+		const { finished } = await server.run(callbackMode({ download: false }), {
+			credentials: credentials(),
+		});
 		const result = await finished;
 		expect(result.output()[0].json.status).toBe('succeeded');
 		expect(result.output()[0].binary).toBeUndefined();
 		const [challenge, final] = await callbacksAnswered(2);
-		expect(JSON.parse(challenge.body)).toMatchObject({ challenge: expect.stringMatching(/^challenge-/) });
+		expect(JSON.parse(challenge.body)).toMatchObject({
+			challenge: expect.stringMatching(/^challenge-/),
+		});
 		expect(final.status).toBe(200);
 	});
 
 	test('progress reports keep the run waiting; the final state resumes it', async () => {
 		sandbox.configure({ callbacks: false });
-		const { first, finished } = await server.run(callbackMode({ download: false }), { credentials: credentials() });
+		const { first, finished } = await server.run(callbackMode({ download: false }), {
+			credentials: credentials(),
+		});
 		expect(first.run.status).toBe('waiting');
-		const callbackUrl = (sandbox.requestsTo('create')[0].json as { callback_url: string }).callback_url;
+		const callbackUrl = (sandbox.requestsTo('create')[0].json as { callback_url: string })
+			.callback_url;
 		const post = async (body: unknown) =>
-			await fetch(callbackUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+			await fetch(callbackUrl, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify(body),
+			});
 
 		const progress = await post({ code: 200, data: { task_id: 'task_cb', status: 'IN_PROGRESS' } });
 		expect(await progress.json()).toEqual({ received: true });
@@ -70,24 +83,39 @@ describe('Wait for Callback', () => {
 		await new Promise((resolve) => setTimeout(resolve, 100));
 		expect(resumed).toBe(false);
 
-		await post({ code: 200, data: { task_id: 'task_cb', status: 'SUCCESS', video_url: 'https://cdn.example.com/cb.mp4' } });
-		expect((await finished).output()[0].json).toMatchObject({ taskId: 'task_cb', status: 'succeeded', videoUrl: 'https://cdn.example.com/cb.mp4' });
+		await post({
+			code: 200,
+			data: { task_id: 'task_cb', status: 'SUCCESS', video_url: 'https://cdn.example.com/cb.mp4' },
+		});
+		expect((await finished).output()[0].json).toMatchObject({
+			taskId: 'task_cb',
+			status: 'succeeded',
+			videoUrl: 'https://cdn.example.com/cb.mp4',
+		});
 	});
 
 	test('a failed job resumes the run with the failure and its reason', async () => {
 		sandbox.configure({ jobMs: 100, failWith: 'Image rejected by moderation' });
 		const { finished } = await server.run(callbackMode(), { credentials: credentials() });
-		expect((await finished).output()[0].json).toMatchObject({ status: 'failed', error: 'Image rejected by moderation' });
+		expect((await finished).output()[0].json).toMatchObject({
+			status: 'failed',
+			error: 'Image rejected by moderation',
+		});
 	});
 
 	test('more than one item is refused before any request', async () => {
-		const result = await runWorkflow(callbackMode(), { credentials: credentials(), items: [{ json: {} }, { json: {} }] });
+		const result = await runWorkflow(callbackMode(), {
+			credentials: credentials(),
+			items: [{ json: {} }, { json: {} }],
+		});
 		expect(result.error?.message).toContain('Invalid "Wait Mode"');
 		expect(sandbox.requests).toHaveLength(0);
 	});
 
 	test('a Callback URL option cannot be combined with it', async () => {
-		const result = await runWorkflow(callbackMode({ callbackUrl: 'https://example.com/hook' }), { credentials: credentials() });
+		const result = await runWorkflow(callbackMode({ callbackUrl: 'https://example.com/hook' }), {
+			credentials: credentials(),
+		});
 		expect(result.error?.message).toContain('Invalid "Callback URL"');
 		expect(sandbox.requests).toHaveLength(0);
 	});

@@ -17,7 +17,11 @@ describe('Generate Video (Return Task Immediately)', () => {
 		const result = await runWorkflow(generate(), { credentials: credentials() });
 		expect(result.error).toBeUndefined();
 		const [item] = result.output();
-		expect(item.json).toMatchObject({ status: 'running', rawStatus: 'IN_PROGRESS', estimatedCredits: 30 });
+		expect(item.json).toMatchObject({
+			status: 'running',
+			rawStatus: 'IN_PROGRESS',
+			estimatedCredits: 30,
+		});
 		expect(item.json.taskId).toMatch(/^task_/);
 		expect(item.pairedItem).toEqual({ item: 0 });
 
@@ -79,7 +83,9 @@ describe('Generate Video (Return Task Immediately)', () => {
 		expect(result.error).toBeUndefined();
 		const output = result.output();
 		expect(output.map((item) => item.pairedItem)).toEqual(items.map((_, i) => ({ item: i })));
-		const prompts = sandbox.requestsTo('create').map((request) => (request.json as { prompt: string }).prompt);
+		const prompts = sandbox
+			.requestsTo('create')
+			.map((request) => (request.json as { prompt: string }).prompt);
 		expect(prompts.sort()).toEqual(['clip 0', 'clip 1', 'clip 2', 'clip 3']);
 		const ids = output.map((item) => item.json.taskId);
 		expect(new Set(ids).size).toBe(4);
@@ -110,13 +116,18 @@ describe('refused input makes no request', () => {
 
 	test('one bad item among good ones stops the batch before any request', async () => {
 		const items = [{ json: { p: 'good' } }, { json: { p: '' } }, { json: { p: 'good too' } }];
-		const result = await runWorkflow(generate({ prompt: '={{ $json.p }}' }), { credentials: credentials(), items });
+		const result = await runWorkflow(generate({ prompt: '={{ $json.p }}' }), {
+			credentials: credentials(),
+			items,
+		});
 		expect(result.error?.message).toContain('Invalid "Prompt"');
 		expect(sandbox.requests).toHaveLength(0);
 	});
 
 	test('a bad base URL in the credential is refused before a request', async () => {
-		const result = await runWorkflow(generate(), { credentials: credentials({ baseUrl: 'apiin.one/api/v1' }) });
+		const result = await runWorkflow(generate(), {
+			credentials: credentials({ baseUrl: 'apiin.one/api/v1' }),
+		});
 		expect(result.error?.message).toContain('Base URL');
 		expect(sandbox.requests).toHaveLength(0);
 	});
@@ -128,8 +139,17 @@ describe('API errors', () => {
 		[{ status: 403 }, 'API key rejected'],
 		[{ status: 402 }, 'Not enough credits'],
 		[{ status: 200, json: { code: 402, message: 'Insufficient credits' } }, 'Not enough credits'],
-		[{ status: 200, json: { base_resp: { status_code: 1008, status_msg: 'insufficient balance' } } }, 'Not enough credits'],
-		[{ status: 200, json: { base_resp: { status_code: 1004, status_msg: 'auth failed' } } }, 'API key rejected'],
+		[
+			{
+				status: 200,
+				json: { base_resp: { status_code: 1008, status_msg: 'insufficient balance' } },
+			},
+			'Not enough credits',
+		],
+		[
+			{ status: 200, json: { base_resp: { status_code: 1004, status_msg: 'auth failed' } } },
+			'API key rejected',
+		],
 		[{ status: 429, retryAfter: '30' }, 'Rate limited'],
 		[{ status: 500 }, 'failed upstream (HTTP 500)'],
 		[{ status: 502, kind: 'html' as const }, 'failed upstream (HTTP 502)'],
@@ -145,8 +165,14 @@ describe('API errors', () => {
 
 	test('a wrong key is rejected and never appears in the output or the error', async () => {
 		const wrongKey = 'aio_wrong_key_987654321';
-		sandbox.fault({ endpoint: 'create', status: 401, json: { code: 401, message: `Invalid key ${wrongKey}` } });
-		const result = await runWorkflow(generate(), { credentials: credentials({ apiKey: wrongKey }) });
+		sandbox.fault({
+			endpoint: 'create',
+			status: 401,
+			json: { code: 401, message: `Invalid key ${wrongKey}` },
+		});
+		const result = await runWorkflow(generate(), {
+			credentials: credentials({ apiKey: wrongKey }),
+		});
 		expect(result.error?.message).toContain('API key rejected');
 		expect(JSON.stringify(result.run)).not.toContain(wrongKey);
 		expect(JSON.stringify(result.error)).not.toContain(wrongKey);
@@ -163,7 +189,13 @@ describe('API errors', () => {
 		const items = [{ json: { p: 'first' } }, { json: { p: '' } }, { json: { p: 'third' } }];
 		const result = await runWorkflow(
 			hailuoWorkflow(
-				{ operation: 'generateVideo', prompt: '={{ $json.p }}', imageUrl: 'https://example.com/a.jpg', waitMode: 'none', options: { createConcurrency: 1 } },
+				{
+					operation: 'generateVideo',
+					prompt: '={{ $json.p }}',
+					imageUrl: 'https://example.com/a.jpg',
+					waitMode: 'none',
+					options: { createConcurrency: 1 },
+				},
 				{ onError: 'continueRegularOutput' },
 			),
 			{ credentials: credentials(), items },

@@ -7,7 +7,12 @@ const { sandbox, credentials } = useSandbox();
 /** Starts a job in the sandbox through the node and returns its id. */
 async function startJob(): Promise<string> {
 	const result = await runWorkflow(
-		hailuoWorkflow({ operation: 'generateVideo', prompt: 'p', imageUrl: 'https://example.com/a.png', waitMode: 'none' }),
+		hailuoWorkflow({
+			operation: 'generateVideo',
+			prompt: 'p',
+			imageUrl: 'https://example.com/a.png',
+			waitMode: 'none',
+		}),
 		{ credentials: credentials() },
 	);
 	return String(result.output()[0].json.taskId);
@@ -42,7 +47,10 @@ describe('Get Task', () => {
 		const taskId = await startJob();
 		const result = await runWorkflow(getTask(taskId), { credentials: credentials() });
 		expect(result.error).toBeUndefined();
-		expect(result.output()[0].json).toMatchObject({ status: 'failed', error: 'Image aspect ratio out of range' });
+		expect(result.output()[0].json).toMatchObject({
+			status: 'failed',
+			error: 'Image aspect ratio out of range',
+		});
 	});
 
 	test('an undocumented state is "unknown" with the raw state kept', async () => {
@@ -55,12 +63,18 @@ describe('Get Task', () => {
 	test('downloads the video when asked, bytes equal to what the server sent', async () => {
 		sandbox.configure({ jobMs: 0 });
 		const taskId = await startJob();
-		const result = await runWorkflow(getTask(taskId, { download: true, binaryPropertyOutput: 'video' }), {
-			credentials: credentials(),
-		});
+		const result = await runWorkflow(
+			getTask(taskId, { download: true, binaryPropertyOutput: 'video' }),
+			{
+				credentials: credentials(),
+			},
+		);
 		expect(result.error).toBeUndefined();
 		const [item] = result.output();
-		expect(item.binary?.video).toMatchObject({ fileName: `hailuo-${taskId}.mp4`, mimeType: 'video/mp4' });
+		expect(item.binary?.video).toMatchObject({
+			fileName: `hailuo-${taskId}.mp4`,
+			mimeType: 'video/mp4',
+		});
 		expect((await readBinary(item, 'video')).equals(sandbox.fixtureBytes)).toBe(true);
 		expect(item.json.status).toBe('succeeded');
 	});

@@ -32,7 +32,10 @@ describe('Wait Until Done (Poll)', () => {
 		const taskId = String(item.json.taskId);
 		expect(item.json).toMatchObject({ status: 'succeeded', estimatedCredits: 30 });
 		expect(item.json.wait).toMatchObject({ polls: 2, states: ['PENDING', 'SUCCESS'] });
-		expect(item.binary?.data).toMatchObject({ fileName: `hailuo-${taskId}.mp4`, mimeType: 'video/mp4' });
+		expect(item.binary?.data).toMatchObject({
+			fileName: `hailuo-${taskId}.mp4`,
+			mimeType: 'video/mp4',
+		});
 		expect((await readBinary(item)).equals(sandbox.fixtureBytes)).toBe(true);
 
 		expect(sandbox.requestsTo('task').length).toBeGreaterThanOrEqual(2);
@@ -57,14 +60,18 @@ describe('Wait Until Done (Poll)', () => {
 		const off = await runWorkflow(poll({}, { download: false }), { credentials: credentials() });
 		expect(off.output()[0].binary).toBeUndefined();
 		expect(sandbox.requestsTo('video')).toHaveLength(0);
-		const renamed = await runWorkflow(poll({}, { binaryPropertyOutput: 'clip' }), { credentials: credentials() });
+		const renamed = await runWorkflow(poll({}, { binaryPropertyOutput: 'clip' }), {
+			credentials: credentials(),
+		});
 		expect(Object.keys(renamed.output()[0].binary ?? {})).toEqual(['clip']);
 	});
 
 	test('a failed job is an error naming the upstream reason and the task', async () => {
 		sandbox.configure({ jobMs: 0, failWith: 'Sensitive content detected in the image' });
 		const result = await runWorkflow(poll(), { credentials: credentials() });
-		expect(result.error?.message).toMatch(/Hailuo task task_\w+ failed: Sensitive content detected in the image/);
+		expect(result.error?.message).toMatch(
+			/Hailuo task task_\w+ failed: Sensitive content detected in the image/,
+		);
 		expect(sandbox.requestsTo('create')).toHaveLength(1);
 	});
 
@@ -81,16 +88,27 @@ describe('Wait Until Done (Poll)', () => {
 
 	test('timeout can output the still-running task instead', async () => {
 		sandbox.configure({ stuckState: 'generating' });
-		const result = await runWorkflow(poll({}, { maxWait: 2, onTimeout: 'output' }), { credentials: credentials() });
+		const result = await runWorkflow(poll({}, { maxWait: 2, onTimeout: 'output' }), {
+			credentials: credentials(),
+		});
 		expect(result.error).toBeUndefined();
-		expect(result.output()[0].json).toMatchObject({ status: 'running', rawStatus: 'generating', timedOut: true });
+		expect(result.output()[0].json).toMatchObject({
+			status: 'running',
+			rawStatus: 'generating',
+			timedOut: true,
+		});
 		expect(result.output()[0].binary).toBeUndefined();
 	});
 
 	test('an undocumented state keeps polling and shows the raw state', async () => {
 		sandbox.configure({ stuckState: 'POST_PROCESSING' });
-		const result = await runWorkflow(poll({}, { maxWait: 2, onTimeout: 'output' }), { credentials: credentials() });
-		expect(result.output()[0].json).toMatchObject({ status: 'unknown', rawStatus: 'POST_PROCESSING' });
+		const result = await runWorkflow(poll({}, { maxWait: 2, onTimeout: 'output' }), {
+			credentials: credentials(),
+		});
+		expect(result.output()[0].json).toMatchObject({
+			status: 'unknown',
+			rawStatus: 'POST_PROCESSING',
+		});
 		expect(sandbox.requestsTo('task').length).toBeGreaterThanOrEqual(2);
 	});
 
@@ -142,7 +160,13 @@ describe('batches', () => {
 		const prompts = ['one', 'two [fail]', 'three', 'four', 'five [fail]', 'six'];
 		const result = await runWorkflow(
 			hailuoWorkflow(
-				{ operation: 'generateVideo', prompt: '={{ $json.prompt }}', imageUrl: 'https://example.com/a.jpg', waitMode: 'poll', options: { pollInterval: 2 } },
+				{
+					operation: 'generateVideo',
+					prompt: '={{ $json.prompt }}',
+					imageUrl: 'https://example.com/a.jpg',
+					waitMode: 'poll',
+					options: { pollInterval: 2 },
+				},
 				{ onError: 'continueRegularOutput' },
 			),
 			{ credentials: credentials(), items: prompts.map((prompt) => ({ json: { prompt } })) },
@@ -156,7 +180,9 @@ describe('batches', () => {
 		});
 		// Each output belongs to its own input's job.
 		const promptOfTask = new Map(
-			sandbox.requestsTo('create').map((request, i) => [i, (request.json as { prompt: string }).prompt]),
+			sandbox
+				.requestsTo('create')
+				.map((request, i) => [i, (request.json as { prompt: string }).prompt]),
 		);
 		expect([...promptOfTask.values()].sort()).toEqual([...prompts].sort());
 		// Every create went out before the first poll came back finished.
@@ -164,9 +190,13 @@ describe('batches', () => {
 		const lastCreate = Math.max(...creates.map((request) => request.at));
 		const polls = sandbox.requestsTo('task');
 		expect(polls.length).toBeLessThanOrEqual(prompts.length * 2 + 2);
-		expect(Math.min(...polls.slice(-prompts.length).map((request) => request.at))).toBeGreaterThan(lastCreate);
+		expect(Math.min(...polls.slice(-prompts.length).map((request) => request.at))).toBeGreaterThan(
+			lastCreate,
+		);
 		// Progress for the batch in n8n's log, one line per finished video.
-		const progress = logged.mock.calls.map(([message]) => String(message)).filter((line) => line.startsWith('Hailuo:'));
+		const progress = logged.mock.calls
+			.map(([message]) => String(message))
+			.filter((line) => line.startsWith('Hailuo:'));
 		expect(progress).toHaveLength(prompts.length);
 		expect(progress.at(-1)).toMatch(/^Hailuo: 6\/6 videos ready after \d+ s/);
 		logged.mockRestore();
@@ -175,7 +205,13 @@ describe('batches', () => {
 	test('create requests are bounded by "Parallel Create Requests"', async () => {
 		sandbox.configure({ createDelayMs: 150 });
 		await runWorkflow(
-			hailuoWorkflow({ operation: 'generateVideo', prompt: 'p', imageUrl: 'https://example.com/a.jpg', waitMode: 'none', options: { createConcurrency: 2 } }),
+			hailuoWorkflow({
+				operation: 'generateVideo',
+				prompt: 'p',
+				imageUrl: 'https://example.com/a.jpg',
+				waitMode: 'none',
+				options: { createConcurrency: 2 },
+			}),
 			{ credentials: credentials(), items: Array.from({ length: 6 }, () => ({ json: {} })) },
 		);
 		expect(sandbox.requestsTo('create')).toHaveLength(6);
@@ -199,7 +235,13 @@ describe('image from an earlier node', () => {
 	])('sends a %s as a data URL with its bytes', async (_kind, bytes, mimeType) => {
 		const result = await runWorkflow(fromBinary('photo'), {
 			credentials: credentials(),
-			items: [{ binary: { photo: { data: bytes, mimeType: 'application/octet-stream', fileName: 'x.bin' } } }],
+			items: [
+				{
+					binary: {
+						photo: { data: bytes, mimeType: 'application/octet-stream', fileName: 'x.bin' },
+					},
+				},
+			],
 		});
 		expect(result.error).toBeUndefined();
 		const image = (sandbox.requestsTo('create')[0].json as { image: string }).image;
@@ -208,19 +250,41 @@ describe('image from an earlier node', () => {
 	});
 
 	test('sends WebP', async () => {
-		const webp = Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WEBPVP8 '), Buffer.alloc(32)]);
+		const webp = Buffer.concat([
+			Buffer.from('RIFF'),
+			Buffer.alloc(4),
+			Buffer.from('WEBPVP8 '),
+			Buffer.alloc(32),
+		]);
 		const result = await runWorkflow(fromBinary(), {
 			credentials: credentials(),
 			items: [{ binary: { data: { data: webp, mimeType: 'image/webp', fileName: 'a.webp' } } }],
 		});
 		expect(result.error).toBeUndefined();
-		expect((sandbox.requestsTo('create')[0].json as { image: string }).image).toMatch(/^data:image\/webp;base64,/);
+		expect((sandbox.requestsTo('create')[0].json as { image: string }).image).toMatch(
+			/^data:image\/webp;base64,/,
+		);
 	});
 
 	test.each([
-		['a GIF', Buffer.from('GIF89a' + 'x'.repeat(40)), 'image/gif', 'is not a JPEG, PNG or WebP image'],
-		['a PDF named .png', Buffer.from('%PDF-1.7 ' + 'x'.repeat(40)), 'image/png', 'is not a JPEG, PNG or WebP image'],
-		['an 11 MB PNG', Buffer.concat([png, Buffer.alloc(11 * 1024 * 1024)]), 'image/png', 'at most 10 MB'],
+		[
+			'a GIF',
+			Buffer.from('GIF89a' + 'x'.repeat(40)),
+			'image/gif',
+			'is not a JPEG, PNG or WebP image',
+		],
+		[
+			'a PDF named .png',
+			Buffer.from('%PDF-1.7 ' + 'x'.repeat(40)),
+			'image/png',
+			'is not a JPEG, PNG or WebP image',
+		],
+		[
+			'an 11 MB PNG',
+			Buffer.concat([png, Buffer.alloc(11 * 1024 * 1024)]),
+			'image/png',
+			'at most 10 MB',
+		],
 	])('refuses %s before any request', async (_kind, data, mimeType, message) => {
 		const result = await runWorkflow(fromBinary(), {
 			credentials: credentials(),

@@ -112,25 +112,44 @@ const DEFAULTS: Behaviour = {
 	callbackTimeoutMs: 15_000,
 };
 
-const STATES: Record<Shape, { queued: string; running: string; succeeded: string; failed: string }> = {
+const STATES: Record<
+	Shape,
+	{ queued: string; running: string; succeeded: string; failed: string }
+> = {
 	apiinone: { queued: 'PENDING', running: 'IN_PROGRESS', succeeded: 'SUCCESS', failed: 'FAILED' },
 	kie: { queued: 'waiting', running: 'generating', succeeded: 'success', failed: 'fail' },
 	piapi: { queued: 'pending', running: 'processing', succeeded: 'completed', failed: 'failed' },
 	wavespeed: { queued: 'created', running: 'processing', succeeded: 'completed', failed: 'failed' },
-	replicate: { queued: 'starting', running: 'processing', succeeded: 'succeeded', failed: 'failed' },
+	replicate: {
+		queued: 'starting',
+		running: 'processing',
+		succeeded: 'succeeded',
+		failed: 'failed',
+	},
 	minimax: { queued: 'Queueing', running: 'Processing', succeeded: 'Success', failed: 'Fail' },
 	fal: { queued: 'IN_QUEUE', running: 'IN_PROGRESS', succeeded: 'COMPLETED', failed: 'FAILED' },
 };
 
 /** The task as each seller would report it. Exported so unit tests read the same shapes. */
-export function taskBody(shape: Shape, id: string, rawState: string, videoUrl: string | null, error: string | null) {
+export function taskBody(
+	shape: Shape,
+	id: string,
+	rawState: string,
+	videoUrl: string | null,
+	error: string | null,
+) {
 	const failed = error !== null;
 	switch (shape) {
 		case 'apiinone':
 			return {
 				code: 200,
 				message: 'success',
-				data: { task_id: id, status: rawState, video_url: videoUrl ?? undefined, error: error ?? undefined },
+				data: {
+					task_id: id,
+					status: rawState,
+					video_url: videoUrl ?? undefined,
+					error: error ?? undefined,
+				},
 			};
 		case 'kie':
 			return {
@@ -163,7 +182,13 @@ export function taskBody(shape: Shape, id: string, rawState: string, videoUrl: s
 				data: { id, status: rawState, outputs: videoUrl ? [videoUrl] : [], error: error ?? '' },
 			};
 		case 'replicate':
-			return { id, status: rawState, output: videoUrl, error, urls: { get: `https://api.invalid/${id}` } };
+			return {
+				id,
+				status: rawState,
+				output: videoUrl,
+				error,
+				urls: { get: `https://api.invalid/${id}` },
+			};
 		case 'minimax':
 			return {
 				task_id: id,
@@ -285,14 +310,24 @@ export class SandboxApi {
 	/** A job's raw state and result at this moment. */
 	private stateOf(job: Job): { rawState: string; videoUrl: string | null; error: string | null } {
 		const states = STATES[this.behaviour.shape];
-		if (this.behaviour.stuckState) return { rawState: this.behaviour.stuckState, videoUrl: null, error: null };
+		if (this.behaviour.stuckState)
+			return { rawState: this.behaviour.stuckState, videoUrl: null, error: null };
 		const phase = job.phase ?? this.phaseByAge(job);
-		if (phase === 'queued' || phase === 'running') return { rawState: states[phase], videoUrl: null, error: null };
+		if (phase === 'queued' || phase === 'running')
+			return { rawState: states[phase], videoUrl: null, error: null };
 		if (phase === 'failed') {
-			return { rawState: states.failed, videoUrl: null, error: this.behaviour.failWith ?? 'The job failed upstream' };
+			return {
+				rawState: states.failed,
+				videoUrl: null,
+				error: this.behaviour.failWith ?? 'The job failed upstream',
+			};
 		}
 		const videoHost = this.behaviour.videoOnApiHost ? 'api' : 'cdn';
-		return { rawState: states.succeeded, videoUrl: `${this.origin(videoHost)}/files/${job.id}.mp4`, error: null };
+		return {
+			rawState: states.succeeded,
+			videoUrl: `${this.origin(videoHost)}/files/${job.id}.mp4`,
+			error: null,
+		};
 	}
 
 	private phaseByAge(job: Job): Phase {
@@ -310,9 +345,18 @@ export class SandboxApi {
 	 */
 	finishedTask(): { taskId: string; body: string } {
 		const id = `task_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
-		this.jobs.set(id, { id, createdAt: Date.now(), body: { prompt: 'made by the test' }, callbackSent: true, phase: 'succeeded' });
+		this.jobs.set(id, {
+			id,
+			createdAt: Date.now(),
+			body: { prompt: 'made by the test' },
+			callbackSent: true,
+			phase: 'succeeded',
+		});
 		const { rawState, videoUrl, error } = this.stateOf(this.jobs.get(id) as Job);
-		return { taskId: id, body: JSON.stringify(taskBody(this.behaviour.shape, id, rawState, videoUrl, error)) };
+		return {
+			taskId: id,
+			body: JSON.stringify(taskBody(this.behaviour.shape, id, rawState, videoUrl, error)),
+		};
 	}
 
 	/** Pins a job to a phase (or back to timing with `undefined`). */
@@ -330,12 +374,18 @@ export class SandboxApi {
 	}
 
 	private takeFault(endpoint: Endpoint): Fault | undefined {
-		const fault = this.faults.find((f) => (f.endpoint === endpoint || f.endpoint === 'any') && f.times !== 0);
+		const fault = this.faults.find(
+			(f) => (f.endpoint === endpoint || f.endpoint === 'any') && f.times !== 0,
+		);
 		if (fault && fault.times !== undefined) fault.times--;
 		return fault;
 	}
 
-	private async handle(host: 'api' | 'cdn', req: IncomingMessage, res: ServerResponse): Promise<void> {
+	private async handle(
+		host: 'api' | 'cdn',
+		req: IncomingMessage,
+		res: ServerResponse,
+	): Promise<void> {
 		const body = await readBody(req);
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 		let json: unknown;
@@ -419,7 +469,9 @@ export class SandboxApi {
 		const status = fault.status ?? 500;
 		if (fault.kind === 'html') {
 			res.writeHead(status, { ...headers, 'Content-Type': 'text/html' });
-			res.end('<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>');
+			res.end(
+				'<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>',
+			);
 			return;
 		}
 		if (fault.kind === 'malformed') {
@@ -444,19 +496,32 @@ export class SandboxApi {
 		}
 	}
 
-	private async sendCallback(target: string, id: string, state: ReturnType<SandboxApi['stateOf']>): Promise<void> {
+	private async sendCallback(
+		target: string,
+		id: string,
+		state: ReturnType<SandboxApi['stateOf']>,
+	): Promise<void> {
 		if (this.behaviour.callbackChallenge && !this.challenged.has(target)) {
 			this.challenged.add(target);
 			await this.post(target, JSON.stringify({ challenge: `challenge-${id}` }));
 		}
-		await this.post(target, JSON.stringify(taskBody(this.behaviour.shape, id, state.rawState, state.videoUrl, state.error)));
+		await this.post(
+			target,
+			JSON.stringify(
+				taskBody(this.behaviour.shape, id, state.rawState, state.videoUrl, state.error),
+			),
+		);
 	}
 
 	private async post(url: string, raw: string): Promise<void> {
 		const headers: Record<string, string> = { 'Content-Type': 'application/json' };
 		const signing = this.behaviour.callbackSigning;
 		// One delivery id for all tries, as real senders do, so receivers can drop repeats.
-		if (signing) Object.assign(headers, signCallback(signing, raw, randomUUID(), Math.floor(Date.now() / 1000)));
+		if (signing)
+			Object.assign(
+				headers,
+				signCallback(signing, raw, randomUUID(), Math.floor(Date.now() / 1000)),
+			);
 		const tries: number[] = [];
 		for (;;) {
 			let status = 0;
@@ -486,11 +551,22 @@ export class SandboxApi {
 }
 
 /** Headers that sign a callback body the way each scheme's senders do. */
-export function signCallback(signing: CallbackSigning, raw: string, id: string, timestamp: number): Record<string, string> {
+export function signCallback(
+	signing: CallbackSigning,
+	raw: string,
+	id: string,
+	timestamp: number,
+): Record<string, string> {
 	if (signing.scheme === 'standardWebhooks') {
 		const key = Buffer.from(signing.secret.replace(/^whsec_/, ''), 'base64');
-		const signature = createHmac('sha256', key).update(`${id}.${timestamp}.${raw}`).digest('base64');
-		return { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': `v1,${signature}` };
+		const signature = createHmac('sha256', key)
+			.update(`${id}.${timestamp}.${raw}`)
+			.digest('base64');
+		return {
+			'webhook-id': id,
+			'webhook-timestamp': String(timestamp),
+			'webhook-signature': `v1,${signature}`,
+		};
 	}
 	const digest = createHmac('sha256', signing.secret)
 		.update(raw)
@@ -498,7 +574,9 @@ export function signCallback(signing: CallbackSigning, raw: string, id: string, 
 	return { [signing.header ?? 'x-signature']: digest };
 }
 
-function endpointOf(request: Pick<RecordedRequest, 'method' | 'path'>): Exclude<Endpoint, 'any'> | undefined {
+function endpointOf(
+	request: Pick<RecordedRequest, 'method' | 'path'>,
+): Exclude<Endpoint, 'any'> | undefined {
 	if (request.path.startsWith('/files/')) return 'video';
 	if (request.method === 'POST' && request.path === '/api/v1/videos/generations') return 'create';
 	if (request.method === 'GET' && request.path.startsWith('/api/v1/tasks/')) return 'task';
@@ -508,12 +586,22 @@ function endpointOf(request: Pick<RecordedRequest, 'method' | 'path'>): Exclude<
 function* repeatBytes(source: Buffer, size: number): Generator<Buffer> {
 	const chunk = Buffer.alloc(1024 * 1024);
 	for (let filled = 0; filled < chunk.length; filled += source.length) source.copy(chunk, filled);
-	for (let sent = 0; sent < size; sent += chunk.length) yield chunk.subarray(0, Math.min(chunk.length, size - sent));
+	for (let sent = 0; sent < size; sent += chunk.length)
+		yield chunk.subarray(0, Math.min(chunk.length, size - sent));
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+	res: ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {},
+): void {
 	const text = JSON.stringify(body);
-	res.writeHead(status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+	res.writeHead(status, {
+		...headers,
+		'Content-Type': 'application/json',
+		'Content-Length': Buffer.byteLength(text),
+	});
 	res.end(text);
 }
 
@@ -523,7 +611,10 @@ async function readBody(req: IncomingMessage): Promise<string> {
 	return Buffer.concat(chunks).toString('utf8');
 }
 
-async function listen(handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>, port: number) {
+async function listen(
+	handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+	port: number,
+) {
 	const server = createServer((req, res) => {
 		handler(req, res).catch((error: unknown) => {
 			if (!res.headersSent) send(res, 500, { code: 500, message: String(error) });

@@ -7,14 +7,18 @@ import * as video from './video';
 /** An operation reads and checks an item's input first, then does the work. */
 interface Operation<Prepared> {
 	prepare(this: IExecuteFunctions, i: number): Promise<Prepared>;
-	execute(this: IExecuteFunctions, prepared: Prepared, i: number, batch: Batch): Promise<INodeExecutionData>;
+	execute(
+		this: IExecuteFunctions,
+		prepared: Prepared,
+		i: number,
+		batch: Batch,
+	): Promise<INodeExecutionData>;
 }
 
 type Run = (batch: Batch) => Promise<INodeExecutionData>;
 
 /** Hides each operation's own prepared type behind a ready-to-run closure. */
-const bind =
-	<Prepared>(operation: Operation<Prepared>) =>
+const bind = <Prepared>(operation: Operation<Prepared>) =>
 	async function (this: IExecuteFunctions, i: number): Promise<Run> {
 		const prepared = await operation.prepare.call(this, i);
 		return async (batch) => await operation.execute.call(this, prepared, i, batch);
@@ -42,7 +46,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operationName = this.getNodeParameter('operation', 0) as string;
 	const prepare = OPERATIONS[operationName];
 	if (!prepare) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" is not supported`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operationName}" is not supported`,
+		);
 	}
 	/** The error as n8n shows it, pointing at its item. */
 	const located = (error: unknown, i: number): NodeApiError | NodeOperationError => {
@@ -50,7 +57,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			error.context.itemIndex = i;
 			return error;
 		}
-		return new NodeOperationError(this.getNode(), error instanceof Error ? error : String(error), { itemIndex: i });
+		return new NodeOperationError(this.getNode(), error instanceof Error ? error : String(error), {
+			itemIndex: i,
+		});
 	};
 	const fail = (error: unknown, i: number): INodeExecutionData => {
 		if (!this.continueOnFail()) throw located(error, i);
@@ -77,7 +86,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	);
 	return [
 		results.map((result, i) =>
-			result.status === 'fulfilled' ? { ...result.value, pairedItem: { item: i } } : fail(result.reason, i),
+			result.status === 'fulfilled'
+				? { ...result.value, pairedItem: { item: i } }
+				: fail(result.reason, i),
 		),
 	];
 }

@@ -31,7 +31,9 @@ export async function taskToItem(
 				},
 			);
 		}
-		item.binary = { [download.field]: await downloadVideo.call(this, task.videoUrl, task.taskId, itemIndex) };
+		item.binary = {
+			[download.field]: await downloadVideo.call(this, task.videoUrl, task.taskId, itemIndex),
+		};
 	}
 	return item;
 }

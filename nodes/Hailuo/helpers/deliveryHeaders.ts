@@ -16,10 +16,15 @@ const SECRET_HEADERS = new Set([
 ]);
 
 /** The delivery's headers as the output item shows them: nothing that carries a secret. */
-export function publicHeaders(headers: Headers, extraSecret: string | undefined, secrets: string[]): IDataObject {
+export function publicHeaders(
+	headers: Headers,
+	extraSecret: string | undefined,
+	secrets: string[],
+): IDataObject {
 	const kept: IDataObject = {};
 	for (const [name, value] of Object.entries(headers)) {
-		if (SECRET_HEADERS.has(name) || name === extraSecret?.toLowerCase() || value === undefined) continue;
+		if (SECRET_HEADERS.has(name) || name === extraSecret?.toLowerCase() || value === undefined)
+			continue;
 		const text = Array.isArray(value) ? value.join(', ') : value;
 		if (secrets.some((secret) => secret !== '' && text.includes(secret))) continue;
 		kept[name] = text;

@@ -2,18 +2,31 @@ import type { IBinaryData, IExecuteFunctions, INode } from 'n8n-workflow';
 
 import { z } from 'zod';
 
-import { binaryFieldSchema, failParameter, imageUrlSchema, MAX_IMAGE_BYTES, parseParameters } from './schemas';
+import {
+	binaryFieldSchema,
+	failParameter,
+	imageUrlSchema,
+	MAX_IMAGE_BYTES,
+	parseParameters,
+} from './schemas';
 
 const IMAGE_SIGNATURES: Array<{ mimeType: string; matches: (bytes: Buffer) => boolean }> = [
-	{ mimeType: 'image/jpeg', matches: (b) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
+	{
+		mimeType: 'image/jpeg',
+		matches: (b) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
+	},
 	{
 		mimeType: 'image/png',
 		matches: (b) =>
-			b.length > 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+			b.length > 8 &&
+			b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
 	},
 	{
 		mimeType: 'image/webp',
-		matches: (b) => b.length > 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP',
+		matches: (b) =>
+			b.length > 12 &&
+			b.toString('latin1', 0, 4) === 'RIFF' &&
+			b.toString('latin1', 8, 12) === 'WEBP',
 	},
 ];
 
@@ -52,7 +65,9 @@ async function imageDataUrlFromBinary(
 			node,
 			LABEL,
 			`the incoming item has no binary field "${binaryPropertyName}"` +
-				(available.length ? ` (it has: ${available.join(', ')})` : ' (it has no binary data at all)'),
+				(available.length
+					? ` (it has: ${available.join(', ')})`
+					: ' (it has no binary data at all)'),
 			itemIndex,
 		);
 	}
@@ -74,7 +89,12 @@ async function imageDataUrlFromBinary(
 
 function tooLarge(node: INode, size: number, itemIndex: number): never {
 	const megabytes = (size / 1024 / 1024).toFixed(1);
-	return failParameter(node, LABEL, `the image is ${megabytes} MB; at most 10 MB is allowed`, itemIndex);
+	return failParameter(
+		node,
+		LABEL,
+		`the image is ${megabytes} MB; at most 10 MB is allowed`,
+		itemIndex,
+	);
 }
 
 const describeBinary = (binary: IBinaryData) =>

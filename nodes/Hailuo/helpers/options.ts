@@ -1,19 +1,40 @@
-import type { IDataObject, IExecuteFunctions, INode, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INode,
+	INodeProperties,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 
 import { binaryFieldSchema, failParameter } from './schemas';
 
 /** The node's "Options" collection, read once with its expressions resolved (for one item in a run). */
-export function readOptions(context: IExecuteFunctions | IWebhookFunctions, itemIndex = 0): IDataObject {
+export function readOptions(
+	context: IExecuteFunctions | IWebhookFunctions,
+	itemIndex = 0,
+): IDataObject {
 	const options =
 		'getInputData' in context
 			? context.getNodeParameter('options', itemIndex, {})
 			: context.getNodeParameter('options', {});
-	return options !== null && typeof options === 'object' && !Array.isArray(options) ? (options as IDataObject) : {};
+	return options !== null && typeof options === 'object' && !Array.isArray(options)
+		? (options as IDataObject)
+		: {};
 }
 
 /** A collection's options in alphabetical order, as n8n lists them in its own nodes. */
 export const alphabetical = (options: INodeProperties[]): INodeProperties[] =>
 	[...options].sort((a, b) => a.displayName.localeCompare(b.displayName));
+
+/** The "Options" collection of a node or operation, its entries in alphabetical order. */
+export const optionsCollection = (options: INodeProperties[]): INodeProperties => ({
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: alphabetical(options),
+});
 
 /** The "Download Video" options, shared by every place that can save the video. */
 export function downloadOptions(defaultOn: boolean): INodeProperties[] {
@@ -24,7 +45,8 @@ export function downloadOptions(defaultOn: boolean): INodeProperties[] {
 			type: 'boolean',
 			default: defaultOn,
 			description:
-				'Whether to save the finished MP4 as a file in the output item (binary field below), streamed without loading it into memory',
+				'Whether to save the finished MP4 as a file in the output item ' +
+				'(binary field below), streamed without loading it into memory',
 		},
 		{
 			displayName: 'Put Output File in Field',
@@ -39,9 +61,15 @@ export function downloadOptions(defaultOn: boolean): INodeProperties[] {
 export type DownloadChoice = { field: string } | null;
 
 /** What those options ask for: the binary field to fill, or null when the video is not wanted. */
-export function downloadChoice(node: INode, options: IDataObject, defaultOn: boolean, itemIndex = 0): DownloadChoice {
+export function downloadChoice(
+	node: INode,
+	options: IDataObject,
+	defaultOn: boolean,
+	itemIndex = 0,
+): DownloadChoice {
 	if ((options.download ?? defaultOn) !== true) return null;
 	const field = binaryFieldSchema.safeParse(options.binaryPropertyOutput ?? 'data');
-	if (!field.success) failParameter(node, 'Put Output File in Field', field.error.issues[0].message, itemIndex);
+	if (!field.success)
+		failParameter(node, 'Put Output File in Field', field.error.issues[0].message, itemIndex);
 	return { field: field.data };
 }

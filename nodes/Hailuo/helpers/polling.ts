@@ -129,7 +129,8 @@ export class BatchProgress {
 		this.lastWaitingLog = now;
 		const seconds = Math.round((now - this.startedAt) / 1000);
 		this.logger.info(
-			`Hailuo: ${this.finished}/${this.total} videos ready after ${seconds} s; task ${taskId ?? '?'} is ${rawStatus ?? 'pending'}`,
+			`Hailuo: ${this.finished}/${this.total} videos ready after ` +
+				`${seconds} s; task ${taskId ?? '?'} is ${rawStatus ?? 'pending'}`,
 		);
 	}
 }

@@ -4,7 +4,10 @@ import { z } from 'zod';
 
 import { isHttpUrl } from '../transport/url';
 
-export const MODELS = ['hailuo/2-3-image-to-video-standard', 'hailuo/2-3-image-to-video-pro'] as const;
+export const MODELS = [
+	'hailuo/2-3-image-to-video-standard',
+	'hailuo/2-3-image-to-video-pro',
+] as const;
 export const DURATIONS = ['6', '10'] as const;
 export const RESOLUTIONS = ['768P', '1080P'] as const;
 export const WAIT_MODES = ['poll', 'callback', 'none'] as const;
@@ -36,7 +39,10 @@ const FIELD_LABELS: Record<string, string> = {
 
 const oneOf = (values: readonly string[]) => `allowed: ${values.map((v) => `"${v}"`).join(', ')}`;
 
-const httpUrl = z.string({ invalid_type_error: 'must be text' }).trim().refine(isHttpUrl, 'must be an http:// or https:// URL');
+const httpUrl = z
+	.string({ invalid_type_error: 'must be text' })
+	.trim()
+	.refine(isHttpUrl, 'must be an http:// or https:// URL');
 
 /** Image Source "Image URL": a public link; inline images come through "Binary File From Input". */
 export const imageUrlSchema = z.object({
@@ -45,7 +51,8 @@ export const imageUrlSchema = z.object({
 		.trim()
 		.refine(
 			isHttpUrl,
-			'must be a public http:// or https:// URL of a JPEG, PNG or WebP image; for a file from an earlier node, set "Image Source" to "Binary File From Input"',
+			'must be a public http:// or https:// URL of a JPEG, PNG or WebP image; for ' +
+				'a file from an earlier node, set "Image Source" to "Binary File From Input"',
 		),
 });
 
@@ -65,7 +72,10 @@ const jsonObject = z.preprocess(
 	}),
 );
 
-const enumOf = <T extends readonly [string, ...string[]]>(values: T, normalise?: (v: string) => string) =>
+const enumOf = <T extends readonly [string, ...string[]]>(
+	values: T,
+	normalise?: (v: string) => string,
+) =>
 	z.preprocess(
 		(value) => {
 			const text = typeof value === 'number' ? String(value) : value;
@@ -117,13 +127,20 @@ export type GenerateVideoParameters = z.infer<typeof generateVideoSchema>;
 
 export const waitOptionsSchema = z.object({
 	waitMode: enumOf(WAIT_MODES),
-	pollInterval: z.number({ invalid_type_error: 'must be a number' }).min(2, 'must be at least 2 seconds').max(600),
+	pollInterval: z
+		.number({ invalid_type_error: 'must be a number' })
+		.min(2, 'must be at least 2 seconds')
+		.max(600),
 	maxWait: z
 		.number({ invalid_type_error: 'must be a number' })
 		.min(1, 'must be at least 1 second')
 		.max(3600, 'must be at most 3600 seconds (one hour)'),
 	onTimeout: enumOf(['error', 'output'] as const),
-	createConcurrency: z.number({ invalid_type_error: 'must be a number' }).int().min(1).max(20, 'must be 1 to 20'),
+	createConcurrency: z
+		.number({ invalid_type_error: 'must be a number' })
+		.int()
+		.min(1)
+		.max(20, 'must be 1 to 20'),
 });
 
 export type WaitOptions = z.infer<typeof waitOptionsSchema>;
@@ -151,9 +168,15 @@ export function parseParameters<S extends z.ZodTypeAny>(
 	return failParameter(node, label, issue.message, itemIndex);
 }
 
-export function failParameter(node: INode, label: string, problem: string, itemIndex: number): never {
+export function failParameter(
+	node: INode,
+	label: string,
+	problem: string,
+	itemIndex: number,
+): never {
 	throw new NodeOperationError(node, `Invalid "${label}": ${problem}`, {
 		itemIndex,
-		description: 'Nothing was sent to the API and no credits were used. Fix the field and run again.',
+		description:
+			'Nothing was sent to the API and no credits were used. Fix the field and run again.',
 	});
 }

@@ -3,7 +3,14 @@ import { z } from 'zod';
 
 import { isHttpUrl } from '../transport/url';
 
-export const TASK_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'canceled', 'unknown'] as const;
+export const TASK_STATUSES = [
+	'queued',
+	'running',
+	'succeeded',
+	'failed',
+	'canceled',
+	'unknown',
+] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 export interface NormalisedTask {
@@ -70,7 +77,11 @@ const asObjectOrJsonText = (value: unknown): Obj | undefined => {
 };
 
 const text = (value: unknown): string | null =>
-	typeof value === 'string' && value.trim() !== '' ? value.trim() : typeof value === 'number' ? String(value) : null;
+	typeof value === 'string' && value.trim() !== ''
+		? value.trim()
+		: typeof value === 'number'
+			? String(value)
+			: null;
 
 const firstText = (objects: Obj[], keys: string[]): string | null => {
 	for (const object of objects) {
@@ -127,7 +138,10 @@ const URL_KEYS = [
 
 export function normaliseStatus(rawStatus: string | null): TaskStatus {
 	if (rawStatus === null) return 'unknown';
-	const key = rawStatus.trim().toLowerCase().replace(/[\s-]+/g, '_');
+	const key = rawStatus
+		.trim()
+		.toLowerCase()
+		.replace(/[\s-]+/g, '_');
 	return STATUS_BY_NAME[key] ?? 'unknown';
 }
 
@@ -148,7 +162,9 @@ const describeError = (value: unknown): string | null => {
 /** MiniMax puts the reason of a failed task in `base_resp.status_msg`. */
 const baseRespMessage = (objects: Obj[]): string | null => {
 	const message = firstText(
-		objects.map((object) => asObject(object.base_resp)).filter((found): found is Obj => found !== undefined),
+		objects
+			.map((object) => asObject(object.base_resp))
+			.filter((found): found is Obj => found !== undefined),
 		['status_msg'],
 	);
 	return message && !/^success$/i.test(message) ? message : null;
@@ -179,7 +195,8 @@ export function normaliseTask(body: unknown, knownTaskId: string | null = null):
 	}
 
 	return {
-		taskId: firstText(objects, ['task_id', 'taskId', 'id', 'request_id', 'requestId']) ?? knownTaskId,
+		taskId:
+			firstText(objects, ['task_id', 'taskId', 'id', 'request_id', 'requestId']) ?? knownTaskId,
 		status,
 		rawStatus,
 		videoUrl,

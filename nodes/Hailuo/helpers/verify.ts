@@ -22,21 +22,32 @@ export function safeEqual(presented: string | Buffer, expected: string | Buffer)
 /** The secret token the node put in its own URL. */
 export function verifyUrlToken(presented: string | undefined, token: string): Verdict {
 	if (!presented) return { ok: false, reason: 'the URL carries no token' };
-	return safeEqual(presented, token) ? { ok: true } : { ok: false, reason: 'the URL token does not match' };
+	return safeEqual(presented, token)
+		? { ok: true }
+		: { ok: false, reason: 'the URL token does not match' };
 }
 
 /**
  * Standard Webhooks (Svix, Replicate, …): HMAC-SHA256 of `{id}.{timestamp}.{raw body}` with the
  * base64 key after `whsec_`, sent as space-separated `v1,<base64>` signatures; ±5 minutes.
  */
-export function verifyStandardWebhook(rawBody: Buffer, headers: Headers, secret: string, nowSeconds: number): Verdict {
+export function verifyStandardWebhook(
+	rawBody: Buffer,
+	headers: Headers,
+	secret: string,
+	nowSeconds: number,
+): Verdict {
 	const id = header(headers, 'webhook-id');
 	const timestamp = header(headers, 'webhook-timestamp');
 	const signatures = header(headers, 'webhook-signature');
 	if (!id || !timestamp || !signatures) {
-		return { ok: false, reason: 'missing webhook-id, webhook-timestamp or webhook-signature header' };
+		return {
+			ok: false,
+			reason: 'missing webhook-id, webhook-timestamp or webhook-signature header',
+		};
 	}
-	if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'the timestamp is not a number of seconds' };
+	if (!/^\d{1,12}$/.test(timestamp))
+		return { ok: false, reason: 'the timestamp is not a number of seconds' };
 	if (Math.abs(nowSeconds - Number(timestamp)) > TIMESTAMP_TOLERANCE_SECONDS) {
 		return { ok: false, reason: 'the timestamp is more than 5 minutes away from now' };
 	}
@@ -47,7 +58,10 @@ export function verifyStandardWebhook(rawBody: Buffer, headers: Headers, secret:
 	const matches = signatures
 		.split(' ')
 		.map((entry) => entry.split(','))
-		.some(([version, signature]) => version === 'v1' && !!signature && safeEqual(Buffer.from(signature, 'base64'), expected));
+		.some(
+			([version, signature]) =>
+				version === 'v1' && !!signature && safeEqual(Buffer.from(signature, 'base64'), expected),
+		);
 	return matches ? { ok: true, deliveryId: id } : { ok: false, reason: 'no signature matches' };
 }
 
@@ -57,9 +71,13 @@ export function verifyHmacHeader(
 	headers: Headers,
 	options: { secret: string; headerName: string; encoding: 'hex' | 'base64' },
 ): Verdict {
-	const presented = header(headers, options.headerName)?.trim().replace(/^sha256=/i, '');
+	const presented = header(headers, options.headerName)
+		?.trim()
+		.replace(/^sha256=/i, '');
 	if (!presented) return { ok: false, reason: `missing ${options.headerName} header` };
 	const expected = createHmac('sha256', options.secret).update(rawBody).digest();
 	const decoded = Buffer.from(presented, options.encoding);
-	return safeEqual(decoded, expected) ? { ok: true } : { ok: false, reason: 'the signature does not match' };
+	return safeEqual(decoded, expected)
+		? { ok: true }
+		: { ok: false, reason: 'the signature does not match' };
 }

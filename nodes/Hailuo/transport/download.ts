@@ -7,7 +7,10 @@ import { mapApiError, redact } from './errors';
 import { sameOrigin } from './url';
 
 // The stream type as n8n-workflow declares it (node:stream may not be imported by a community node).
-type VideoStream = Exclude<Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], Buffer>;
+type VideoStream = Exclude<
+	Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0],
+	Buffer
+>;
 
 /**
  * Streams the finished video into n8n's binary-data store. The API key goes only to the API's own
@@ -56,7 +59,11 @@ export async function downloadVideo(
 	}
 	if (response.statusCode < 200 || response.statusCode >= 300) {
 		response.body.destroy();
-		throw mapApiError(node, { status: response.statusCode, upstreamMessage: 'video download failed' }, apiKey);
+		throw mapApiError(
+			node,
+			{ status: response.statusCode, upstreamMessage: 'video download failed' },
+			apiKey,
+		);
 	}
 	const fileName = `hailuo-${(taskId ?? 'video').replace(/[^A-Za-z0-9_.-]/g, '_')}.mp4`;
 	return await this.helpers.prepareBinaryData(response.body, fileName, 'video/mp4');

@@ -10,7 +10,11 @@ const asObject = (value: unknown): Obj | undefined =>
 	value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Obj) : undefined;
 
 const text = (value: unknown): string | undefined =>
-	typeof value === 'string' && value.trim() !== '' ? value.trim() : typeof value === 'number' ? String(value) : undefined;
+	typeof value === 'string' && value.trim() !== ''
+		? value.trim()
+		: typeof value === 'number'
+			? String(value)
+			: undefined;
 
 /** `error` may be a text or an object with a message. */
 const errorText = (value: unknown): string | undefined => {
@@ -38,6 +42,7 @@ export function findEnvelopeError(body: unknown): EnvelopeError | undefined {
 	if (Number.isNaN(numeric) && /^(ok|success)$/i.test(String(code))) return undefined;
 	return {
 		code: Number.isNaN(numeric) ? String(code) : numeric,
-		message: text(top.message) ?? text(top.msg) ?? errorText(top.error) ?? 'the API reported an error',
+		message:
+			text(top.message) ?? text(top.msg) ?? errorText(top.error) ?? 'the API reported an error',
 	};
 }

@@ -27,12 +27,17 @@ export function mapApiError(node: INode, facts: ErrorFacts, apiKey: string): Nod
 	let description: string;
 	if (AUTH_CODES.has(code)) {
 		message = 'API key rejected by the Hailuo API';
-		description = `Check the API key in the "Hailuo (API in One) API" credential; it may be mistyped, revoked or for another account.${detail}`;
+		description =
+			`Check the API key in the "Hailuo (API in One) API" credential; ` +
+			`it may be mistyped, revoked or for another account.${detail}`;
 	} else if (CREDIT_CODES.has(code) || /insufficient|balance|credit/i.test(upstream)) {
 		message = 'Not enough credits for this Hailuo request';
 		description = `Top up your API in One balance, then run again. Nothing was generated.${detail}`;
 	} else if (RATE_LIMIT_CODES.has(code)) {
-		const wait = facts.retryAfterSeconds !== undefined ? ` The API asks to wait ${facts.retryAfterSeconds} s.` : '';
+		const wait =
+			facts.retryAfterSeconds !== undefined
+				? ` The API asks to wait ${facts.retryAfterSeconds} s.`
+				: '';
 		message = 'Rate limited by the Hailuo API';
 		description = `Too many requests at once.${wait} Lower "Parallel Create Requests" or run again later.${detail}`;
 	} else if (CONTENT_CODES.has(code)) {
@@ -40,7 +45,9 @@ export function mapApiError(node: INode, facts: ErrorFacts, apiKey: string): Nod
 		description = `Change the prompt or the image and run again.${detail}`;
 	} else if (code === 'network') {
 		message = 'Could not reach the Hailuo API';
-		description = `The connection failed or was dropped (${upstream || 'no answer'}). Check the credential's Base URL and your network, then run again.`;
+		description =
+			`The connection failed or was dropped (${upstream || 'no answer'}). ` +
+			`Check the credential's Base URL and your network, then run again.`;
 	} else if (facts.status !== undefined && facts.status >= 500) {
 		message = `The Hailuo API failed upstream (HTTP ${facts.status})`;
 		description = `This is a problem on the provider's side; run again in a few minutes.${detail}`;
@@ -58,7 +65,8 @@ export function mapApiError(node: INode, facts: ErrorFacts, apiKey: string): Nod
 		description,
 		httpCode: facts.status ? String(facts.status) : code,
 	});
-	if (facts.retryAfterSeconds !== undefined) error.context.retryAfterSeconds = facts.retryAfterSeconds;
+	if (facts.retryAfterSeconds !== undefined)
+		error.context.retryAfterSeconds = facts.retryAfterSeconds;
 	return error;
 }
 

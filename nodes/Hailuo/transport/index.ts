@@ -23,7 +23,9 @@ export interface ApiConnection {
 }
 
 export async function getConnection(this: HailuoContext): Promise<ApiConnection> {
-	const credentials = await this.getCredentials<{ apiKey?: string; baseUrl?: string }>(CREDENTIAL_NAME);
+	const credentials = await this.getCredentials<{ apiKey?: string; baseUrl?: string }>(
+		CREDENTIAL_NAME,
+	);
 	const baseUrl = String(credentials.baseUrl ?? '')
 		.trim()
 		.replace(/\/+$/, '');
@@ -49,14 +51,21 @@ function parseRetryAfter(header: unknown): number | undefined {
 }
 
 const messageOf = (body: unknown): string | undefined => {
-	if (typeof body === 'string') return body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim() || undefined;
+	if (typeof body === 'string')
+		return (
+			body
+				.replace(/<[^>]*>/g, ' ')
+				.replace(/\s+/g, ' ')
+				.trim() || undefined
+		);
 	const envelope = findEnvelopeError(body);
 	if (envelope) return envelope.message;
 	if (body && typeof body === 'object' && 'message' in body) return String(body.message);
 	return undefined;
 };
 
-export const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
+export const errorMessage = (error: unknown) =>
+	error instanceof Error ? error.message : String(error);
 
 /**
  * The one way this package talks to the API: base URL from the credential, Bearer auth by n8n,
@@ -86,7 +95,11 @@ export async function apiRequest(
 
 	let response: { statusCode: number; headers: IDataObject; body: unknown };
 	try {
-		response = await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_NAME, options);
+		response = await this.helpers.httpRequestWithAuthentication.call(
+			this,
+			CREDENTIAL_NAME,
+			options,
+		);
 	} catch (error) {
 		// Never hand n8n the original error: its request config carries the Authorization header.
 		throw mapApiError(node, { upstreamMessage: errorMessage(error) }, apiKey);
@@ -132,7 +145,9 @@ export async function apiRequest(
 			node,
 			{
 				// An envelope `code` that looks like an HTTP status is read as one.
-				status: /^[45]\d\d$/.test(String(envelopeError.code)) ? Number(envelopeError.code) : undefined,
+				status: /^[45]\d\d$/.test(String(envelopeError.code))
+					? Number(envelopeError.code)
+					: undefined,
 				code: String(envelopeError.code),
 				upstreamMessage: envelopeError.message,
 			},

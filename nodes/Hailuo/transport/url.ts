@@ -3,7 +3,11 @@ export function isHttpUrl(value: unknown): value is string {
 	if (typeof value !== 'string') return false;
 	try {
 		const url = new URL(value.trim());
-		return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && !/\s/.test(value.trim());
+		return (
+			(url.protocol === 'http:' || url.protocol === 'https:') &&
+			url.hostname !== '' &&
+			!/\s/.test(value.trim())
+		);
 	} catch {
 		return false;
 	}

@@ -2,7 +2,12 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
 import { readInputImage } from '../../helpers/inputImage';
-import { alphabetical, downloadChoice, downloadOptions, readOptions } from '../../helpers/options';
+import {
+	downloadChoice,
+	downloadOptions,
+	optionsCollection,
+	readOptions,
+} from '../../helpers/options';
 import { estimateCredits, priceNotices } from '../../helpers/pricing';
 import { buildRequestBody } from '../../helpers/requestBody';
 import {
@@ -36,7 +41,11 @@ const properties: INodeProperties[] = [
 		default: 'url',
 		options: [
 			{ name: 'Image URL', value: 'url', description: 'A public link to the first frame' },
-			{ name: 'Binary File From Input', value: 'binary', description: 'An image an earlier node produced' },
+			{
+				name: 'Binary File From Input',
+				value: 'binary',
+				description: 'An image an earlier node produced',
+			},
 		],
 	},
 	{
@@ -108,7 +117,8 @@ const properties: INodeProperties[] = [
 			{
 				name: 'Wait Until Done (Poll)',
 				value: 'poll',
-				description: 'Check the task until the video is ready (typically 1–2 minutes), then output it',
+				description:
+					'Check the task until the video is ready (typically 1–2 minutes), then output it',
 			},
 			{
 				name: 'Wait for Callback',
@@ -119,51 +129,49 @@ const properties: INodeProperties[] = [
 			{
 				name: 'Return Task Immediately',
 				value: 'none',
-				description: 'Output the task ID at once; read the result later with Get Task or a Hailuo Trigger',
+				description:
+					'Output the task ID at once; read the result later with Get Task or a Hailuo Trigger',
 			},
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: alphabetical([
-			{
-				displayName: 'Callback URL',
-				name: 'callbackUrl',
-				type: 'string',
-				default: '',
-				placeholder: 'https://your-n8n.example.com/webhook/…',
-				description: 'Where API in One should POST the result, e.g. the production URL of a Hailuo Trigger node',
-			},
-			{
-				displayName: 'Extra Body Fields',
-				name: 'extraBody',
-				type: 'json',
-				default: '{}',
-				description:
-					'A JSON object merged into the request body last, to send fields this node does not know yet',
-			},
-			...waitOptionFields,
-			...downloadOptions(true).map((option) => ({
-				...option,
-				displayOptions: { show: { '/waitMode': ['poll', 'callback'] } },
-			})),
-			{
-				displayName: 'Parallel Create Requests',
-				name: 'createConcurrency',
-				type: 'number',
-				default: 5,
-				typeOptions: { minValue: 1, maxValue: 20 },
-				description: 'How many create requests may run at once when many items come in',
-			},
-		]),
-	},
+	optionsCollection([
+		{
+			displayName: 'Callback URL',
+			name: 'callbackUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://your-n8n.example.com/webhook/…',
+			description:
+				'Where API in One should POST the result, e.g. the production URL of a Hailuo Trigger node',
+		},
+		{
+			displayName: 'Extra Body Fields',
+			name: 'extraBody',
+			type: 'json',
+			default: '{}',
+			description:
+				'A JSON object merged into the request body last, to send fields this node does not know yet',
+		},
+		...waitOptionFields,
+		...downloadOptions(true).map((option) => ({
+			...option,
+			displayOptions: { show: { '/waitMode': ['poll', 'callback'] } },
+		})),
+		{
+			displayName: 'Parallel Create Requests',
+			name: 'createConcurrency',
+			type: 'number',
+			default: 5,
+			typeOptions: { minValue: 1, maxValue: 20 },
+			description: 'How many create requests may run at once when many items come in',
+		},
+	]),
 ];
 
-export const description = updateDisplayOptions({ show: { operation: ['generateVideo'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { operation: ['generateVideo'] } },
+	properties,
+);
 
 /** Everything the request needs, validated before anything is sent for any item. */
 export async function prepare(this: IExecuteFunctions, i: number) {
@@ -200,12 +208,18 @@ export async function prepare(this: IExecuteFunctions, i: number) {
 			failParameter(
 				node,
 				'Wait Mode',
-				'"Wait for Callback" takes one item per run; use "Wait Until Done (Poll)" for batches, or put the node in a Loop Over Items',
+				'"Wait for Callback" takes one item per run; use "Wait Until ' +
+					'Done (Poll)" for batches, or put the node in a Loop Over Items',
 				i,
 			);
 		}
 		if (parameters.callbackUrl) {
-			failParameter(node, 'Callback URL', 'leave it empty with "Wait for Callback": the node sends its own resume URL', i);
+			failParameter(
+				node,
+				'Callback URL',
+				'leave it empty with "Wait for Callback": the node sends its own resume URL',
+				i,
+			);
 		}
 	}
 	// The image last: reading a binary one costs more than every other check.
@@ -238,7 +252,8 @@ export async function execute(
 			{ message: 'no task id in the answer' },
 			{
 				message: 'The Hailuo API accepted the request but returned no task ID',
-				description: 'Check your API in One dashboard for the job. The answer may be in a new format; please report it.',
+				description:
+					'Check your API in One dashboard for the job. The answer may be in a new format; please report it.',
 				itemIndex: i,
 			},
 		);

@@ -2,7 +2,12 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { downloadChoice, downloadOptions, readOptions } from '../../helpers/options';
+import {
+	downloadChoice,
+	downloadOptions,
+	optionsCollection,
+	readOptions,
+} from '../../helpers/options';
 import { parseParameters, taskIdSchema } from '../../helpers/schemas';
 import { normaliseTask } from '../../helpers/task';
 import { readTask } from '../../transport';
@@ -19,14 +24,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. task_01hx…',
 		description: 'The task ID that Generate Video returned (field "taskId")',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: downloadOptions(false),
-	},
+	optionsCollection(downloadOptions(false)),
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['getTask'] } }, properties);
@@ -50,6 +48,9 @@ export async function execute(
 	batch: Batch,
 ): Promise<INodeExecutionData> {
 	const reads = batch.limiter('read', () => 10);
-	const task = normaliseTask(await reads.run(async () => await readTask.call(this, taskId)), taskId);
+	const task = normaliseTask(
+		await reads.run(async () => await readTask.call(this, taskId)),
+		taskId,
+	);
 	return await taskToItem.call(this, task, download, {}, i);
 }

@@ -24,9 +24,18 @@ export async function resume(this: IWebhookFunctions): Promise<IWebhookResponseD
 		resolution: this.getNodeParameter('resolution', RESOLUTIONS[0]),
 	});
 	const extra: IDataObject = choice.success
-		? { estimatedCredits: estimateCredits(choice.data.model, choice.data.duration, choice.data.resolution) }
+		? {
+				estimatedCredits: estimateCredits(
+					choice.data.model,
+					choice.data.duration,
+					choice.data.resolution,
+				),
+			}
 		: {};
 	const download = downloadChoice(this.getNode(), readOptions(this), true);
 	const item = await taskToItem.call(this, task, download, extra);
-	return { workflowData: [[{ ...item, pairedItem: { item: 0 } }]], webhookResponse: { received: true } };
+	return {
+		workflowData: [[{ ...item, pairedItem: { item: 0 } }]],
+		webhookResponse: { received: true },
+	};
 }

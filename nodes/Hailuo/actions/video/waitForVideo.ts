@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { DownloadChoice } from '../../helpers/options';
@@ -83,26 +88,42 @@ export async function waitForVideo(
 	});
 
 	const trace = {
-		wait: { polls: outcome.polls, seconds: Math.round((Date.now() - startedAt) / 100) / 10, states: outcome.states },
+		wait: {
+			polls: outcome.polls,
+			seconds: Math.round((Date.now() - startedAt) / 100) / 10,
+			states: outcome.states,
+		},
 	};
 	if (outcome.kind === 'canceled') {
 		// n8n marks the run "canceled" when the error says so.
-		throw new NodeOperationError(node, `Execution canceled while waiting for Hailuo task ${taskId}`, {
-			itemIndex: i,
-			description: `The job keeps running upstream; use Get Task with ID ${taskId} to fetch it later.`,
-		});
+		throw new NodeOperationError(
+			node,
+			`Execution canceled while waiting for Hailuo task ${taskId}`,
+			{
+				itemIndex: i,
+				description: `The job keeps running upstream; use Get Task with ID ${taskId} to fetch it later.`,
+			},
+		);
 	}
 	if (outcome.kind === 'timeout') {
 		const state = outcome.task?.rawStatus ?? 'no state yet';
 		if (wait.onTimeout === 'output') {
-			return await taskToItem.call(this, outcome.task ?? created, null, { ...extra, ...trace, timedOut: true }, i);
+			return await taskToItem.call(
+				this,
+				outcome.task ?? created,
+				null,
+				{ ...extra, ...trace, timedOut: true },
+				i,
+			);
 		}
 		throw new NodeOperationError(
 			node,
 			`Hailuo task ${taskId} was not finished after ${wait.maxWait} s (last state: ${state})`,
 			{
 				itemIndex: i,
-				description: `The job keeps running upstream and is billed only if it succeeds. Use Get Task with ID ${taskId} to fetch it later, or raise "Max Wait".`,
+				description:
+					`The job keeps running upstream and is billed only if it succeeds. Use ` +
+					`Get Task with ID ${taskId} to fetch it later, or raise "Max Wait".`,
 			},
 		);
 	}
@@ -114,9 +135,12 @@ export async function waitForVideo(
 			node,
 			{ message: task.error ?? task.status, taskId, status: task.rawStatus ?? task.status },
 			{
-				message: `Hailuo task ${taskId} ${task.status === 'canceled' ? 'was canceled' : 'failed'}: ${task.error ?? 'no reason given'}`,
+				message:
+					`Hailuo task ${taskId} ${task.status === 'canceled' ? 'was canceled' : 'failed'}: ` +
+					`${task.error ?? 'no reason given'}`,
 				description:
-					'Failed jobs are not billed. Try another image or prompt; sensitive content and unusual aspect ratios are common causes.',
+					'Failed jobs are not billed. Try another image or prompt; ' +
+					'sensitive content and unusual aspect ratios are common causes.',
 				itemIndex: i,
 			},
 		);

@@ -5,14 +5,16 @@ test('never runs more than its size at once and runs everything', async () => {
 	let active = 0;
 	let peak = 0;
 	const results = await Promise.all(
-		Array.from({ length: 12 }, async (_, i) =>
-			await limiter.run(async () => {
-				active++;
-				peak = Math.max(peak, active);
-				await new Promise((resolve) => setTimeout(resolve, 5 + (i % 3)));
-				active--;
-				return i;
-			}),
+		Array.from(
+			{ length: 12 },
+			async (_, i) =>
+				await limiter.run(async () => {
+					active++;
+					peak = Math.max(peak, active);
+					await new Promise((resolve) => setTimeout(resolve, 5 + (i % 3)));
+					active--;
+					return i;
+				}),
 		),
 	);
 	expect(peak).toBe(3);

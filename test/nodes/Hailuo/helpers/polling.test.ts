@@ -2,7 +2,11 @@ import type { INode } from 'n8n-workflow';
 
 import { pollUntilDone } from '../../../../nodes/Hailuo/helpers/polling';
 import type { NormalisedTask, TaskStatus } from '../../../../nodes/Hailuo/helpers/task';
-import { isTransient, mapApiError, retryAfterSeconds } from '../../../../nodes/Hailuo/transport/errors';
+import {
+	isTransient,
+	mapApiError,
+	retryAfterSeconds,
+} from '../../../../nodes/Hailuo/transport/errors';
 
 const node = { name: 'Hailuo' } as INode;
 const task = (status: TaskStatus): NormalisedTask => ({
@@ -36,12 +40,21 @@ describe('pollUntilDone', () => {
 	});
 
 	test.each(['failed', 'canceled'] as const)('stops at %s', async (status) => {
-		const outcome = await pollUntilDone({ ...base, fetchTask: script(['running', status]), deadline: Date.now() + 5000 });
+		const outcome = await pollUntilDone({
+			...base,
+			fetchTask: script(['running', status]),
+			deadline: Date.now() + 5000,
+		});
 		expect(outcome).toMatchObject({ kind: 'done', task: { status } });
 	});
 
 	test('gives up at the deadline with the last task it saw', async () => {
-		const outcome = await pollUntilDone({ ...base, fetchTask: script(['running']), intervalMs: 20, deadline: Date.now() + 70 });
+		const outcome = await pollUntilDone({
+			...base,
+			fetchTask: script(['running']),
+			intervalMs: 20,
+			deadline: Date.now() + 70,
+		});
 		expect(outcome.kind).toBe('timeout');
 		expect(outcome.task?.status).toBe('running');
 		expect(outcome.polls).toBeGreaterThanOrEqual(3);
@@ -62,15 +75,19 @@ describe('pollUntilDone', () => {
 	test('a refused read (401) ends the wait with that error', async () => {
 		const refused = mapApiError(node, { status: 401 }, '');
 		await expect(
-			pollUntilDone({ ...base, fetchTask: script(['running', refused]), deadline: Date.now() + 5000 }),
+			pollUntilDone({
+				...base,
+				fetchTask: script(['running', refused]),
+				deadline: Date.now() + 5000,
+			}),
 		).rejects.toBe(refused);
 	});
 
 	test('a transient error whose wait would pass the deadline is the answer', async () => {
 		const limited = mapApiError(node, { status: 429, retryAfterSeconds: 60 }, '');
-		await expect(pollUntilDone({ ...base, fetchTask: script([limited]), deadline: Date.now() + 1000 })).rejects.toBe(
-			limited,
-		);
+		await expect(
+			pollUntilDone({ ...base, fetchTask: script([limited]), deadline: Date.now() + 1000 }),
+		).rejects.toBe(limited);
 	});
 
 	test('stops promptly when the execution is canceled mid-sleep', async () => {

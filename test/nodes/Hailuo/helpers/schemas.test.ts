@@ -30,7 +30,14 @@ const errorFor = (values: Record<string, unknown>) => {
 
 describe('generateVideoSchema', () => {
 	test('turns valid parameters into a typed request', () => {
-		expect(parseParameters(node, generateVideoSchema, { ...valid, prompt: '  spaced  ', duration: 10 as never, resolution: '768p' }, 0)).toEqual({
+		expect(
+			parseParameters(
+				node,
+				generateVideoSchema,
+				{ ...valid, prompt: '  spaced  ', duration: 10 as never, resolution: '768p' },
+				0,
+			),
+		).toEqual({
 			prompt: 'spaced',
 			model: 'hailuo/2-3-image-to-video-standard',
 			duration: '10',
@@ -41,7 +48,12 @@ describe('generateVideoSchema', () => {
 	});
 
 	test('accepts an extraBody object', () => {
-		const parsed = parseParameters(node, generateVideoSchema, { ...valid, extraBody: { seed: 7 } as never }, 0);
+		const parsed = parseParameters(
+			node,
+			generateVideoSchema,
+			{ ...valid, extraBody: { seed: 7 } as never },
+			0,
+		);
 		expect(parsed.extraBody).toEqual({ seed: 7 });
 	});
 
@@ -69,32 +81,46 @@ describe('generateVideoSchema', () => {
 
 describe('imageUrlSchema', () => {
 	test('accepts a public http(s) link', () => {
-		expect(parseParameters(node, imageUrlSchema, { imageUrl: ' https://example.com/a.jpg ' }, 0).imageUrl).toBe(
-			'https://example.com/a.jpg',
-		);
+		expect(
+			parseParameters(node, imageUrlSchema, { imageUrl: ' https://example.com/a.jpg ' }, 0)
+				.imageUrl,
+		).toBe('https://example.com/a.jpg');
 	});
 
-	test.each(['', 'ftp://example.com/a.jpg', 'not a url', 'javascript:alert(1)', 'file:///etc/passwd', 'data:image/png;base64,iVBORw0KGgo='])(
-		'refuses %p, pointing binary images to the other Image Source',
-		(imageUrl) => {
-			expect(() => parseParameters(node, imageUrlSchema, { imageUrl }, 0)).toThrow(
-				/Invalid "Image URL": must be a public http:\/\/ or https:\/\/ URL/,
-			);
-		},
-	);
+	test.each([
+		'',
+		'ftp://example.com/a.jpg',
+		'not a url',
+		'javascript:alert(1)',
+		'file:///etc/passwd',
+		'data:image/png;base64,iVBORw0KGgo=',
+	])('refuses %p, pointing binary images to the other Image Source', (imageUrl) => {
+		expect(() => parseParameters(node, imageUrlSchema, { imageUrl }, 0)).toThrow(
+			/Invalid "Image URL": must be a public http:\/\/ or https:\/\/ URL/,
+		);
+	});
 });
 
 describe('taskIdSchema', () => {
 	test.each(['task_123', 'abc-DEF.9:x', '  padded  '])('accepts %p', (id) => {
 		expect(taskIdSchema.parse(id)).toBe(id.trim());
 	});
-	test.each(['', '../secrets', 'a/b', 'id?x=1', 'id#frag', 'a b', '%2e%2e', '-leading'])('refuses %p', (id) => {
-		expect(taskIdSchema.safeParse(id).success).toBe(false);
-	});
+	test.each(['', '../secrets', 'a/b', 'id?x=1', 'id#frag', 'a b', '%2e%2e', '-leading'])(
+		'refuses %p',
+		(id) => {
+			expect(taskIdSchema.safeParse(id).success).toBe(false);
+		},
+	);
 });
 
 describe('waitOptionsSchema', () => {
-	const base = { waitMode: 'poll', pollInterval: 10, maxWait: 600, onTimeout: 'error', createConcurrency: 5 };
+	const base = {
+		waitMode: 'poll',
+		pollInterval: 10,
+		maxWait: 600,
+		onTimeout: 'error',
+		createConcurrency: 5,
+	};
 	test.each([
 		[{ pollInterval: 1 }, 'at least 2 seconds'],
 		[{ maxWait: 3601 }, 'at most 3600'],

@@ -4,11 +4,14 @@ import { taskBody } from '../../../sandbox/server';
 import { normaliseStatus, normaliseTask } from '../../../../nodes/Hailuo/helpers/task';
 
 describe('normaliseTask', () => {
-	test.each(Object.entries(shapes))('reads the recorded %s shape', (_name, { body, expect: expected }) => {
-		const task = normaliseTask(body);
-		expect(task).toMatchObject(expected);
-		expect(task.raw).toBe(body);
-	});
+	test.each(Object.entries(shapes))(
+		'reads the recorded %s shape',
+		(_name, { body, expect: expected }) => {
+			const task = normaliseTask(body);
+			expect(task).toMatchObject(expected);
+			expect(task.raw).toBe(body);
+		},
+	);
 
 	const sellers: Shape[] = ['apiinone', 'kie', 'piapi', 'wavespeed', 'replicate', 'minimax', 'fal'];
 	test.each(sellers)('reads the sandbox %s shape through a whole job', (shape) => {
@@ -40,17 +43,29 @@ describe('normaliseTask', () => {
 	});
 
 	test('does not take an http URL that is not a result (the request image) for the video', () => {
-		const task = normaliseTask({ data: { task_id: 't', status: 'processing', input: { image: 'https://x/img.jpg' } } });
+		const task = normaliseTask({
+			data: { task_id: 't', status: 'processing', input: { image: 'https://x/img.jpg' } },
+		});
 		expect(task.videoUrl).toBeNull();
 	});
 
 	test('a resultJson that is not JSON gives no URL rather than an error', () => {
-		expect(normaliseTask({ data: { taskId: 't', state: 'success', resultJson: '{broken' } }).videoUrl).toBeNull();
+		expect(
+			normaliseTask({ data: { taskId: 't', state: 'success', resultJson: '{broken' } }).videoUrl,
+		).toBeNull();
 	});
 
-	test.each([null, 'text', 42, [], [{ status: 'success' }]])('non-object body %p is an unknown task', (body) => {
-		expect(normaliseTask(body)).toMatchObject({ taskId: null, status: 'unknown', rawStatus: null, videoUrl: null });
-	});
+	test.each([null, 'text', 42, [], [{ status: 'success' }]])(
+		'non-object body %p is an unknown task',
+		(body) => {
+			expect(normaliseTask(body)).toMatchObject({
+				taskId: null,
+				status: 'unknown',
+				rawStatus: null,
+				videoUrl: null,
+			});
+		},
+	);
 });
 
 describe('normaliseStatus', () => {

@@ -8,7 +8,13 @@ import {
 } from '../../../../nodes/Hailuo/helpers/verify';
 
 /** Signs like a Standard Webhooks sender (the test's own implementation of the spec). */
-function standardHeaders(secret: string, body: string, id: string, timestamp: number, extraSignatures: string[] = []) {
+function standardHeaders(
+	secret: string,
+	body: string,
+	id: string,
+	timestamp: number,
+	extraSignatures: string[] = [],
+) {
 	const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
 	const signature = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64');
 	return {
@@ -26,25 +32,76 @@ const now = 1_760_000_000;
 describe('verifyStandardWebhook', () => {
 	test('accepts a good delivery and reports its id', () => {
 		const headers = standardHeaders(secret, body, 'msg_1', now);
-		expect(verifyStandardWebhook(Buffer.from(body), headers, secret, now)).toEqual({ ok: true, deliveryId: 'msg_1' });
+		expect(verifyStandardWebhook(Buffer.from(body), headers, secret, now)).toEqual({
+			ok: true,
+			deliveryId: 'msg_1',
+		});
 	});
 
 	test('accepts when one of several signatures matches (key rotation)', () => {
-		const headers = standardHeaders(secret, body, 'msg_2', now, ['v1,bm90IHRoZSBzaWduYXR1cmU=', 'v2,whatever']);
+		const headers = standardHeaders(secret, body, 'msg_2', now, [
+			'v1,bm90IHRoZSBzaWduYXR1cmU=',
+			'v2,whatever',
+		]);
 		expect(verifyStandardWebhook(Buffer.from(body), headers, secret, now).ok).toBe(true);
 	});
 
 	test.each([
-		['a wrong secret', () => standardHeaders(otherSecret, body, 'm', now), body, 'no signature matches'],
-		['a tampered body', () => standardHeaders(secret, body, 'm', now), body.replace('SUCCESS', 'FAILED'), 'no signature matches'],
-		['a changed id', () => ({ ...standardHeaders(secret, body, 'm', now), 'webhook-id': 'other' }), body, 'no signature matches'],
-		['an old timestamp', () => standardHeaders(secret, body, 'm', now - 301), body, 'more than 5 minutes'],
-		['a future timestamp', () => standardHeaders(secret, body, 'm', now + 301), body, 'more than 5 minutes'],
-		['a timestamp that is not a number', () => ({ ...standardHeaders(secret, body, 'm', now), 'webhook-timestamp': 'soon' }), body, 'not a number'],
-		['no signature header', () => ({ 'webhook-id': 'm', 'webhook-timestamp': String(now) }), body, 'missing'],
+		[
+			'a wrong secret',
+			() => standardHeaders(otherSecret, body, 'm', now),
+			body,
+			'no signature matches',
+		],
+		[
+			'a tampered body',
+			() => standardHeaders(secret, body, 'm', now),
+			body.replace('SUCCESS', 'FAILED'),
+			'no signature matches',
+		],
+		[
+			'a changed id',
+			() => ({ ...standardHeaders(secret, body, 'm', now), 'webhook-id': 'other' }),
+			body,
+			'no signature matches',
+		],
+		[
+			'an old timestamp',
+			() => standardHeaders(secret, body, 'm', now - 301),
+			body,
+			'more than 5 minutes',
+		],
+		[
+			'a future timestamp',
+			() => standardHeaders(secret, body, 'm', now + 301),
+			body,
+			'more than 5 minutes',
+		],
+		[
+			'a timestamp that is not a number',
+			() => ({ ...standardHeaders(secret, body, 'm', now), 'webhook-timestamp': 'soon' }),
+			body,
+			'not a number',
+		],
+		[
+			'no signature header',
+			() => ({ 'webhook-id': 'm', 'webhook-timestamp': String(now) }),
+			body,
+			'missing',
+		],
 		['no headers at all', () => ({}), body, 'missing'],
-		['only a v2 signature', () => ({ ...standardHeaders(secret, body, 'm', now), 'webhook-signature': 'v2,abc' }), body, 'no signature matches'],
-		['an empty v1 signature', () => ({ ...standardHeaders(secret, body, 'm', now), 'webhook-signature': 'v1,' }), body, 'no signature matches'],
+		[
+			'only a v2 signature',
+			() => ({ ...standardHeaders(secret, body, 'm', now), 'webhook-signature': 'v2,abc' }),
+			body,
+			'no signature matches',
+		],
+		[
+			'an empty v1 signature',
+			() => ({ ...standardHeaders(secret, body, 'm', now), 'webhook-signature': 'v1,' }),
+			body,
+			'no signature matches',
+		],
 	])('rejects %s', (_case, headers, deliveredBody, reason) => {
 		const verdict = verifyStandardWebhook(Buffer.from(deliveredBody), headers(), secret, now);
 		expect(verdict.ok).toBe(false);
@@ -72,7 +129,11 @@ describe('verifyHmacHeader', () => {
 	});
 
 	test.each([
-		['a wrong secret', { 'x-signature': createHmac('sha256', 'other').update(body).digest('hex') }, body],
+		[
+			'a wrong secret',
+			{ 'x-signature': createHmac('sha256', 'other').update(body).digest('hex') },
+			body,
+		],
 		['a tampered body', { 'x-signature': hex }, `${body} `],
 		['a truncated signature', { 'x-signature': hex.slice(0, 32) }, body],
 		['a missing header', {}, body],

@@ -1,7 +1,12 @@
 import type { INode } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { isTransient, mapApiError, redact, retryAfterSeconds } from '../../../../nodes/Hailuo/transport/errors';
+import {
+	isTransient,
+	mapApiError,
+	redact,
+	retryAfterSeconds,
+} from '../../../../nodes/Hailuo/transport/errors';
 
 const node = { name: 'Hailuo', type: 'n8n-nodes-hailuo.hailuo' } as INode;
 const key = 'aio_secret_key_123456';
@@ -13,7 +18,11 @@ describe('mapApiError', () => {
 		[{ code: '1004' }, 'API key rejected', 'Check the API key'],
 		[{ status: 402 }, 'Not enough credits', 'Top up'],
 		[{ code: '1008' }, 'Not enough credits', 'Top up'],
-		[{ status: 400, upstreamMessage: 'Insufficient balance for this model' }, 'Not enough credits', 'Top up'],
+		[
+			{ status: 400, upstreamMessage: 'Insufficient balance for this model' },
+			'Not enough credits',
+			'Top up',
+		],
 		[{ status: 429, retryAfterSeconds: 7 }, 'Rate limited', 'wait 7 s'],
 		[{ code: '1002' }, 'Rate limited', 'Too many requests'],
 		[{ status: 500 }, 'failed upstream (HTTP 500)', 'provider'],
@@ -21,7 +30,11 @@ describe('mapApiError', () => {
 		[{ code: '1026' }, 'sensitive content', 'Change the prompt'],
 		[{ upstreamMessage: 'socket hang up' }, 'Could not reach', 'socket hang up'],
 		[{ status: 404 }, 'Not found', 'task id'],
-		[{ status: 422, upstreamMessage: 'image too small' }, 'refused the request (HTTP 422)', 'image too small'],
+		[
+			{ status: 422, upstreamMessage: 'image too small' },
+			'refused the request (HTTP 422)',
+			'image too small',
+		],
 	])('%j → "%s"', (facts, message, description) => {
 		const error = mapApiError(node, facts, key);
 		expect(error).toBeInstanceOf(NodeApiError);
@@ -31,12 +44,16 @@ describe('mapApiError', () => {
 
 	test('never repeats the API key that an upstream message echoes', () => {
 		const error = mapApiError(node, { status: 401, upstreamMessage: `key ${key} is invalid` }, key);
-		expect(JSON.stringify({ ...error, message: error.message, description: error.description })).not.toContain(key);
+		expect(
+			JSON.stringify({ ...error, message: error.message, description: error.description }),
+		).not.toContain(key);
 		expect(error.description).toContain('key *** is invalid');
 	});
 
 	test('keeps Retry-After for the poller', () => {
-		expect(retryAfterSeconds(mapApiError(node, { status: 429, retryAfterSeconds: 3 }, key))).toBe(3);
+		expect(retryAfterSeconds(mapApiError(node, { status: 429, retryAfterSeconds: 3 }, key))).toBe(
+			3,
+		);
 		expect(retryAfterSeconds(mapApiError(node, { status: 429 }, key))).toBeUndefined();
 		expect(retryAfterSeconds(new Error('boom'))).toBeUndefined();
 	});
