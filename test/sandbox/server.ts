@@ -24,8 +24,12 @@ export interface Fault {
 	/** HTTP status to answer with (200 with `json` gives an error envelope). */
 	status?: number;
 	json?: unknown;
-	/** `html`: an error page; `malformed`: broken JSON; `drop`: close the connection unanswered. */
-	kind?: 'html' | 'malformed' | 'drop';
+	/**
+	 * `html`: an error page; `malformed`: broken JSON; `drop`: close the connection unanswered;
+	 * `hang`: never answer (until the sandbox stops); `endless`: a video/mp4 body that never ends
+	 * (until the client hangs up, or 1 GiB).
+	 */
+	kind?: 'html' | 'malformed' | 'drop' | 'hang' | 'endless';
 	retryAfter?: string;
 	/** How many requests it applies to; unlimited when absent. */
 	times?: number;
@@ -462,6 +466,12 @@ export class SandboxApi {
 	private answerFault(res: ServerResponse, fault: Fault): void {
 		if (fault.kind === 'drop') {
 			res.socket?.destroy();
+			return;
+		}
+		if (fault.kind === 'hang') return;
+		if (fault.kind === 'endless') {
+			res.writeHead(fault.status ?? 200, { 'Content-Type': 'video/mp4' });
+			Readable.from(repeatBytes(this.fixture, 1024 ** 3)).pipe(res);
 			return;
 		}
 		const headers: Record<string, string> = {};
