@@ -17,6 +17,8 @@ export async function taskToItem(
 	download: DownloadChoice,
 	extra: IDataObject = {},
 	itemIndex?: number,
+	/** Where the task came from: only the API's own answer may lead the API key to its video. */
+	source: 'api' | 'delivery' = 'api',
 ): Promise<INodeExecutionData> {
 	const item: INodeExecutionData = { json: { ...taskToJson(task), ...extra } };
 	if (download && task.status === 'succeeded') {
@@ -32,7 +34,13 @@ export async function taskToItem(
 			);
 		}
 		item.binary = {
-			[download.field]: await downloadVideo.call(this, task.videoUrl, task.taskId, itemIndex),
+			[download.field]: await downloadVideo.call(this, {
+				videoUrl: task.videoUrl,
+				taskId: task.taskId,
+				maxBytes: download.maxBytes,
+				urlFromApi: source === 'api',
+				itemIndex,
+			}),
 		};
 	}
 	return item;

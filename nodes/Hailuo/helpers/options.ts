@@ -49,6 +49,15 @@ export function downloadOptions(defaultOn: boolean): INodeProperties[] {
 				'(binary field below), streamed without loading it into memory',
 		},
 		{
+			displayName: 'Max Video Size (MB)',
+			name: 'maxVideoMb',
+			type: 'number',
+			default: DEFAULT_MAX_VIDEO_MB,
+			typeOptions: { minValue: 1, maxValue: 4096 },
+			description:
+				'A download larger than this is stopped and nothing is saved (a Hailuo video is usually 2–20 MB)',
+		},
+		{
 			displayName: 'Put Output File in Field',
 			name: 'binaryPropertyOutput',
 			type: 'string',
@@ -58,7 +67,9 @@ export function downloadOptions(defaultOn: boolean): INodeProperties[] {
 	]);
 }
 
-export type DownloadChoice = { field: string } | null;
+export const DEFAULT_MAX_VIDEO_MB = 200;
+
+export type DownloadChoice = { field: string; maxBytes: number } | null;
 
 /** What those options ask for: the binary field to fill, or null when the video is not wanted. */
 export function downloadChoice(
@@ -71,5 +82,9 @@ export function downloadChoice(
 	const field = binaryFieldSchema.safeParse(options.binaryPropertyOutput ?? 'data');
 	if (!field.success)
 		failParameter(node, 'Put Output File in Field', field.error.issues[0].message, itemIndex);
-	return { field: field.data };
+	const maxMb = Number(options.maxVideoMb ?? DEFAULT_MAX_VIDEO_MB);
+	if (!Number.isFinite(maxMb) || maxMb < 1 || maxMb > 4096) {
+		failParameter(node, 'Max Video Size (MB)', 'must be a number from 1 to 4096', itemIndex);
+	}
+	return { field: field.data, maxBytes: Math.round(maxMb * 1024 * 1024) };
 }

@@ -85,11 +85,11 @@ export async function pollUntilDone(options: PollOptions): Promise<PollOutcome> 
 			if (options.signal?.aborted) return { kind: 'canceled', task, polls, states };
 			if (!options.isTransient(attempt.error)) throw attempt.error;
 			failures++;
+			// Never faster than the interval, whatever Retry-After says (0, negative, a past date);
+			// repeated failures back off further.
+			const backoff = Math.min(options.intervalMs * 2 ** (failures - 1), MAX_BACKOFF_MS);
 			const asked = options.retryAfterSeconds(attempt.error);
-			waitMs =
-				asked !== undefined
-					? asked * 1000
-					: Math.min(options.intervalMs * 2 ** (failures - 1), MAX_BACKOFF_MS);
+			waitMs = Math.max(backoff, asked !== undefined && Number.isFinite(asked) ? asked * 1000 : 0);
 			// No time left for another try: the read failure is the answer.
 			if (now() + waitMs > options.deadline) throw attempt.error;
 		}

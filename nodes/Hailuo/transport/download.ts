@@ -1,9 +1,9 @@
-import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions, INode } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { errorMessage, redact, ssrfRefusal } from './errors';
 import type { HailuoContext } from './index';
-import { cancelSignal, CREDENTIAL_NAME, errorMessage, getConnection } from './index';
-import { mapApiError, redact } from './errors';
+import { CREDENTIAL_NAME, getConnection, requestSignal } from './index';
 import { sameOrigin } from './url';
 
 // The stream type as n8n-workflow declares it (node:stream may not be imported by a community node).
@@ -12,18 +12,63 @@ type VideoStream = Exclude<
 	Buffer
 >;
 
+/** How long a whole download may take, headers to last byte. */
+export const DOWNLOAD_DEADLINE_MS = 5 * 60_000;
+
+export interface VideoDownload {
+	videoUrl: string;
+	taskId: string | null;
+	maxBytes: number;
+	/** Only a link from the API's own answer may get the API key, and only on the API's origin. */
+	urlFromApi: boolean;
+	itemIndex?: number;
+}
+
 /**
- * Streams the finished video into n8n's binary-data store. The API key goes only to the API's own
- * host; a CDN link gets a plain request, and redirects never carry credentials across origins.
+ * Permanent: trying again cannot help (too big, not a video, refused by n8n's SSRF protection).
+ * Transient: a later try may work (network, deadline, a link that is gone for now).
+ */
+export type DownloadFailure = 'permanent' | 'transient';
+
+export function downloadFailureOf(error: unknown): DownloadFailure | undefined {
+	const kind = error instanceof NodeApiError ? error.context.downloadFailure : undefined;
+	return kind === 'permanent' || kind === 'transient' ? kind : undefined;
+}
+
+// MP4/MOV boxes a file may start with (at byte 4), and WebM/Matroska's EBML header.
+const MP4_BOXES = new Set(['ftyp', 'moov', 'mdat', 'free', 'wide', 'skip', 'pnot']);
+const EBML = Buffer.from([0x1a, 0x45, 0xdf, 0xa3]);
+const HEAD_BYTES = 12;
+
+const looksLikeVideo = (head: Buffer) =>
+	MP4_BOXES.has(head.toString('latin1', 4, 8)) || head.subarray(0, 4).equals(EBML);
+
+const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+
+/**
+ * Streams the finished video into n8n's binary-data store, never holding it whole in memory. It
+ * stops at the size cap or the deadline, and refuses a body that is not a video; n8n's store
+ * deletes the partial file when the stream fails. The API key goes only to the API's own origin
+ * for a link the API gave, and redirects never carry it across origins.
  */
 export async function downloadVideo(
 	this: HailuoContext,
-	videoUrl: string,
-	taskId: string | null,
-	itemIndex?: number,
+	request: VideoDownload,
 ): Promise<IBinaryData> {
+	const { videoUrl, taskId, maxBytes, itemIndex } = request;
 	const node = this.getNode();
 	const { baseUrl, apiKey } = await getConnection.call(this);
+	const task = taskId ?? '?';
+	const fail = (
+		kind: DownloadFailure,
+		message: string,
+		description: string,
+		httpCode?: number,
+	): never => {
+		throw downloadError(node, { kind, taskId, message, description, httpCode, itemIndex });
+	};
+	const { signal, timedOut } = requestSignal(this, DOWNLOAD_DEADLINE_MS);
+	const deadlineText = `${DOWNLOAD_DEADLINE_MS / 60_000} minutes`;
 	const options: IHttpRequestOptions = {
 		method: 'GET',
 		url: videoUrl,
@@ -31,40 +76,175 @@ export async function downloadVideo(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		sendCredentialsOnCrossOriginRedirect: false,
-		abortSignal: cancelSignal(this),
+		abortSignal: signal,
 	};
 
-	let response: { statusCode: number; body: VideoStream };
+	let response: { statusCode: number; headers: Record<string, unknown>; body: VideoStream };
 	try {
-		response = sameOrigin(videoUrl, baseUrl)
-			? await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_NAME, options)
-			: await this.helpers.httpRequest(options);
+		response =
+			request.urlFromApi && sameOrigin(videoUrl, baseUrl)
+				? await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_NAME, options)
+				: await this.helpers.httpRequest(options);
 	} catch (error) {
-		throw mapApiError(node, { upstreamMessage: errorMessage(error) }, apiKey);
+		const blockedBy = ssrfRefusal(error);
+		if (blockedBy) {
+			return fail(
+				'permanent',
+				`n8n's SSRF protection blocked the video download for task ${task}`,
+				`${blockedBy}. The video link points at an address this n8n may not reach; ask your n8n ` +
+					'administrator to allow it (N8N_SSRF_ALLOWED_HOSTNAMES or N8N_SSRF_ALLOWED_IP_RANGES).',
+			);
+		}
+		if (timedOut()) {
+			return fail(
+				'transient',
+				`The video download for task ${task} did not finish within ${deadlineText}`,
+				'Try again later.',
+			);
+		}
+		return fail(
+			'transient',
+			`Could not download the video for task ${task}`,
+			`The connection failed or was dropped (${redact(errorMessage(error), apiKey).slice(0, 300)}).`,
+		);
 	}
 
-	if (response.statusCode === 403 || response.statusCode === 404 || response.statusCode === 410) {
-		response.body.destroy();
-		throw new NodeApiError(
-			node,
-			{ message: `HTTP ${response.statusCode}`, url: redact(videoUrl, apiKey) },
-			{
-				message: `The video link for task ${taskId ?? '?'} has expired or is gone (HTTP ${response.statusCode})`,
-				description:
-					'Result links are kept only for a few hours. Run Get Task again for a fresh link, or generate the video again.',
-				httpCode: String(response.statusCode),
+	const { statusCode, headers, body } = response;
+	if (statusCode === 403 || statusCode === 404 || statusCode === 410) {
+		body.destroy();
+		return fail(
+			'transient',
+			`The video link for task ${task} has expired or is gone (HTTP ${statusCode})`,
+			'Result links are kept only for a few hours. Run Get Task again for a fresh link, or generate the video again.',
+			statusCode,
+		);
+	}
+	if (statusCode < 200 || statusCode >= 300) {
+		body.destroy();
+		return fail(
+			'transient',
+			`The video server answered HTTP ${statusCode} for task ${task}`,
+			'Try again later.',
+			statusCode,
+		);
+	}
+	const contentType = String(headers['content-type'] ?? '').toLowerCase();
+	if (/^(text\/|application\/(json|xml|xhtml))/.test(contentType)) {
+		body.destroy();
+		return fail(
+			'permanent',
+			`The video link for task ${task} gave ${contentType.split(';')[0]}, not a video`,
+			NOT_VIDEO_HINT,
+		);
+	}
+	const declared = Number(headers['content-length']);
+	if (declared > maxBytes) {
+		body.destroy();
+		return fail(
+			'permanent',
+			`The video for task ${task} is ${megabytes(declared)}, over the ${megabytes(maxBytes)} "Max Video Size"`,
+			TOO_BIG_HINT,
+		);
+	}
+
+	// Counted as n8n's store reads it; a limit destroys the stream with the reason.
+	let stopped: NodeApiError | undefined;
+	const stop = (error: NodeApiError) => {
+		stopped ??= error;
+		body.destroy(error);
+	};
+	let received = 0;
+	let head = Buffer.alloc(0);
+	body.pause();
+	body.on('data', (chunk: Buffer) => {
+		received += chunk.length;
+		if (head.length < HEAD_BYTES) {
+			head = Buffer.concat([head, chunk.subarray(0, HEAD_BYTES - head.length)]);
+			if (head.length >= HEAD_BYTES && !looksLikeVideo(head)) {
+				stop(downloadError(node, notVideo(taskId, itemIndex)));
+			}
+		}
+		if (received > maxBytes) {
+			stop(
+				downloadError(node, {
+					kind: 'permanent',
+					taskId,
+					message:
+						`The video for task ${task} is over the ${megabytes(maxBytes)} "Max Video Size"; ` +
+						'the download was stopped',
+					description: TOO_BIG_HINT,
+					itemIndex,
+				}),
+			);
+		}
+	});
+	const onDeadline = () =>
+		stop(
+			downloadError(node, {
+				kind: 'transient',
+				taskId,
+				message: timedOut()
+					? `The video download for task ${task} did not finish within ${deadlineText}; it was stopped`
+					: `The video download for task ${task} was canceled`,
+				description: 'Nothing was saved. Try again later.',
 				itemIndex,
-			},
+			}),
 		);
-	}
-	if (response.statusCode < 200 || response.statusCode >= 300) {
-		response.body.destroy();
-		throw mapApiError(
-			node,
-			{ status: response.statusCode, upstreamMessage: 'video download failed' },
-			apiKey,
+	signal.addEventListener('abort', onDeadline, { once: true });
+
+	const mimeType = contentType.startsWith('video/webm') ? 'video/webm' : 'video/mp4';
+	const fileName = `hailuo-${(taskId ?? 'video').replace(/[^A-Za-z0-9_.-]/g, '_')}.${mimeType.slice(6)}`;
+	let binary: IBinaryData;
+	try {
+		binary = await this.helpers.prepareBinaryData(body, fileName, mimeType);
+	} catch (error) {
+		if (stopped) throw stopped;
+		return fail(
+			'transient',
+			`The video download for task ${task} broke off`,
+			`${redact(errorMessage(error), apiKey).slice(0, 300)}. Nothing was saved; try again later.`,
 		);
+	} finally {
+		signal.removeEventListener('abort', onDeadline);
 	}
-	const fileName = `hailuo-${(taskId ?? 'video').replace(/[^A-Za-z0-9_.-]/g, '_')}.mp4`;
-	return await this.helpers.prepareBinaryData(response.body, fileName, 'video/mp4');
+	// A body too short to hold a video header never reached the check above.
+	if (head.length < HEAD_BYTES) throw downloadError(node, notVideo(taskId, itemIndex));
+	return binary;
+}
+
+const NOT_VIDEO_HINT =
+	'Nothing was saved. The link may lead to an error or login page; open it in a browser to see what it serves.';
+const TOO_BIG_HINT =
+	'Nothing was saved. Raise "Max Video Size (MB)" under Options if you expect videos this large.';
+
+const notVideo = (taskId: string | null, itemIndex?: number): DownloadErrorFacts => ({
+	kind: 'permanent',
+	taskId,
+	message: `The video link for task ${taskId ?? '?'} did not serve a video (its first bytes are not MP4 or WebM)`,
+	description: NOT_VIDEO_HINT,
+	itemIndex,
+});
+
+interface DownloadErrorFacts {
+	kind: DownloadFailure;
+	taskId: string | null;
+	message: string;
+	description: string;
+	httpCode?: number;
+	itemIndex?: number;
+}
+
+function downloadError(node: INode, facts: DownloadErrorFacts): NodeApiError {
+	const error = new NodeApiError(
+		node,
+		{ message: facts.message, taskId: facts.taskId },
+		{
+			message: facts.message,
+			description: facts.description,
+			httpCode: facts.httpCode ? String(facts.httpCode) : facts.kind,
+			itemIndex: facts.itemIndex,
+		},
+	);
+	error.context.downloadFailure = facts.kind;
+	return error;
 }

@@ -6,6 +6,9 @@ const AUTH_CODES = new Set(['401', '403', '1004']);
 const CREDIT_CODES = new Set(['402', '1008', '4002', '40201']);
 const CONTENT_CODES = new Set(['1026', '1027']);
 
+export const errorMessage = (error: unknown) =>
+	error instanceof Error ? error.message : String(error);
+
 /** Removes the API key from anything that is about to reach a user. */
 export function redact(value: string, apiKey: string): string {
 	return apiKey.length >= 4 ? value.split(apiKey).join('***') : value;
@@ -13,6 +16,8 @@ export function redact(value: string, apiKey: string): string {
 
 export interface ErrorFacts {
 	status?: number;
+	/** Set when n8n's SSRF protection refused the destination. */
+	blockedBy?: string;
 	code?: string;
 	upstreamMessage?: string;
 	retryAfterSeconds?: number;
@@ -43,6 +48,11 @@ export function mapApiError(node: INode, facts: ErrorFacts, apiKey: string): Nod
 	} else if (CONTENT_CODES.has(code)) {
 		message = 'The Hailuo API refused the prompt or image as sensitive content';
 		description = `Change the prompt or the image and run again.${detail}`;
+	} else if (facts.blockedBy) {
+		message = "n8n's SSRF protection blocked the request to the Hailuo API";
+		description =
+			`${facts.blockedBy}. The credential's Base URL points at an address this n8n may not reach; ` +
+			'ask your n8n administrator to allow it (N8N_SSRF_ALLOWED_HOSTNAMES or N8N_SSRF_ALLOWED_IP_RANGES).';
 	} else if (code === 'network') {
 		message = 'Could not reach the Hailuo API';
 		description =
@@ -73,8 +83,23 @@ export function mapApiError(node: INode, facts: ErrorFacts, apiKey: string): Nod
 /** Whether an error from `apiRequest` is worth another try for a read (never for a create). */
 export function isTransient(error: unknown): error is NodeApiError {
 	if (!(error instanceof NodeApiError)) return false;
+	if (error.context.retryable === true) return true;
 	const code = String(error.httpCode ?? '');
 	return code === '429' || code === '1002' || code === 'network' || /^5\d\d$/.test(code);
+}
+
+/**
+ * n8n's SSRF protection refuses some destinations (private ranges, listed hosts); its error may
+ * arrive wrapped, so the cause chain is searched. Returns n8n's own explanation.
+ */
+export function ssrfRefusal(error: unknown): string | undefined {
+	for (let cause = error, depth = 0; cause instanceof Error && depth < 5; depth++) {
+		if (/^Ssrf/.test(cause.name) || /request was blocked because/i.test(cause.message)) {
+			return cause.message;
+		}
+		cause = (cause as { cause?: unknown }).cause;
+	}
+	return undefined;
 }
 
 /** The wait a 429 asked for, in seconds, if it said. */

@@ -3,15 +3,16 @@ import type {
 	IExecuteFunctions,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
+	INode,
 	IWebhookFunctions,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { findEnvelopeError } from './envelope';
-import { mapApiError, redact } from './errors';
+import { errorMessage, mapApiError, redact, ssrfRefusal } from './errors';
 import { isHttpUrl } from './url';
 
-export { isTransient, mapApiError, redact, retryAfterSeconds } from './errors';
+export { isTransient, mapApiError, redact, retryAfterSeconds, ssrfRefusal } from './errors';
 
 export const CREDENTIAL_NAME = 'hailuoApi';
 
@@ -37,9 +38,25 @@ export async function getConnection(this: HailuoContext): Promise<ApiConnection>
 	return { baseUrl, apiKey: String(credentials.apiKey ?? '') };
 }
 
-/** The execution's cancel signal; a webhook call has none. */
-export const cancelSignal = (context: HailuoContext): AbortSignal | undefined =>
-	'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+/** The longest a create may take to answer; it is never retried, as the job may exist. */
+export const CREATE_TIMEOUT_MS = 60_000;
+
+/** The longest one task read may take; polling shortens it to fit its own deadline. */
+export const READ_TIMEOUT_MS = 30_000;
+
+/**
+ * A signal that fires when the execution is canceled or `timeoutMs` has passed, and how to tell
+ * which (a webhook call has no cancel signal).
+ */
+export function requestSignal(context: HailuoContext, timeoutMs: number) {
+	const timeout = AbortSignal.timeout(timeoutMs);
+	const cancel =
+		'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+	return {
+		signal: cancel ? AbortSignal.any([cancel, timeout]) : timeout,
+		timedOut: () => timeout.aborted,
+	};
+}
 
 /** The seconds a `Retry-After` header asks for: a number or an HTTP date. */
 function parseRetryAfter(header: unknown): number | undefined {
@@ -64,9 +81,6 @@ const messageOf = (body: unknown): string | undefined => {
 	return undefined;
 };
 
-export const errorMessage = (error: unknown) =>
-	error instanceof Error ? error.message : String(error);
-
 /**
  * The one way this package talks to the API: base URL from the credential, Bearer auth by n8n,
  * errors (HTTP statuses, error envelopes, bodies that are not JSON) mapped to `NodeApiError`.
@@ -75,10 +89,11 @@ export async function apiRequest(
 	this: HailuoContext,
 	method: IHttpRequestMethods,
 	path: string,
-	body?: IDataObject,
+	{ body, timeoutMs = READ_TIMEOUT_MS }: { body?: IDataObject; timeoutMs?: number } = {},
 ): Promise<unknown> {
 	const { baseUrl, apiKey } = await getConnection.call(this);
 	const node = this.getNode();
+	const { signal, timedOut } = requestSignal(this, timeoutMs);
 	const options: IHttpRequestOptions = {
 		method,
 		url: `${baseUrl}${path}`,
@@ -86,7 +101,7 @@ export async function apiRequest(
 		encoding: 'text',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		abortSignal: cancelSignal(this),
+		abortSignal: signal,
 	};
 	if (body) {
 		options.body = body;
@@ -101,11 +116,14 @@ export async function apiRequest(
 			options,
 		);
 	} catch (error) {
+		if (timedOut()) throw timeoutError(node, method, timeoutMs);
 		// Never hand n8n the original error: its request config carries the Authorization header.
-		throw mapApiError(node, { upstreamMessage: errorMessage(error) }, apiKey);
+		const blockedBy = ssrfRefusal(error);
+		throw mapApiError(node, { upstreamMessage: errorMessage(error), blockedBy }, apiKey);
 	}
 
-	const rawText = typeof response.body === 'string' ? response.body : '';
+	// Whatever the API echoes, the key never travels further than this.
+	const rawText = redact(typeof response.body === 'string' ? response.body : '', apiKey);
 	let parsed: unknown;
 	let isJson = true;
 	try {
@@ -128,16 +146,20 @@ export async function apiRequest(
 		);
 	}
 	if (!isJson) {
-		throw new NodeApiError(
+		const error = new NodeApiError(
 			node,
-			{ message: redact(rawText.slice(0, 200), apiKey) },
+			{ message: rawText.slice(0, 200) },
 			{
 				message: 'The Hailuo API answered with something that is not JSON',
 				description:
-					"Check the credential's Base URL (it should end in /api/v1). A proxy or maintenance page may be in the way.",
+					"Check the credential's Base URL (it should end in /api/v1). " +
+					'A proxy or maintenance page may be in the way.',
 				httpCode: String(statusCode),
 			},
 		);
+		// A task read tries again: one garbled answer is no verdict on the job.
+		error.context.retryable = true;
+		throw error;
 	}
 	const envelopeError = findEnvelopeError(parsed);
 	if (envelopeError) {
@@ -159,10 +181,38 @@ export async function apiRequest(
 
 /** Starts a video job. Never retried: a create costs money and has no idempotency key. */
 export async function createTask(this: HailuoContext, body: IDataObject): Promise<unknown> {
-	return await apiRequest.call(this, 'POST', '/videos/generations', body);
+	return await apiRequest.call(this, 'POST', '/videos/generations', {
+		body,
+		timeoutMs: CREATE_TIMEOUT_MS,
+	});
 }
 
 /** Reads one task; the id is encoded so it cannot reach another path. */
-export async function readTask(this: HailuoContext, taskId: string): Promise<unknown> {
-	return await apiRequest.call(this, 'GET', `/tasks/${encodeURIComponent(taskId)}`);
+export async function readTask(
+	this: HailuoContext,
+	taskId: string,
+	timeoutMs = READ_TIMEOUT_MS,
+): Promise<unknown> {
+	return await apiRequest.call(this, 'GET', `/tasks/${encodeURIComponent(taskId)}`, { timeoutMs });
+}
+
+/** A request that got no answer in time: a read may try again, a create must not. */
+function timeoutError(node: INode, method: IHttpRequestMethods, timeoutMs: number): NodeApiError {
+	const seconds = Math.round(timeoutMs / 1000);
+	const create = method === 'POST';
+	const error = new NodeApiError(
+		node,
+		{ message: `no answer within ${seconds} s` },
+		{
+			message: `The Hailuo API did not answer within ${seconds} s`,
+			description: create
+				? 'The job may have been accepted and may still be billed if it succeeds. Look for it in your ' +
+					'API in One dashboard (or wait for its callback) before running again; this request is not retried.'
+				: 'The task read timed out; the job itself keeps running upstream.',
+			httpCode: 'timeout',
+		},
+	);
+	// Reads go again within their wait; a create never does (isTransient is only asked for reads).
+	error.context.retryable = !create;
+	return error;
 }

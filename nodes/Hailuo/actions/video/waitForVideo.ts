@@ -11,9 +11,12 @@ import { pollUntilDone } from '../../helpers/polling';
 import type { WaitOptions } from '../../helpers/schemas';
 import type { NormalisedTask } from '../../helpers/task';
 import { normaliseTask } from '../../helpers/task';
-import { isTransient, readTask, retryAfterSeconds } from '../../transport';
+import { isTransient, READ_TIMEOUT_MS, readTask, retryAfterSeconds } from '../../transport';
 import type { Batch } from '../batch';
 import { taskToItem } from '../taskItem';
+
+/** How far past Max Wait the last read may run. */
+const READ_GRACE_MS = 3000;
 
 /** The options that bound a wait, listed in the Generate Video options collection. */
 export const waitOptionFields: INodeProperties[] = [
@@ -72,9 +75,15 @@ export async function waitForVideo(
 	const node = this.getNode();
 	const { taskId } = created;
 	const startedAt = Date.now();
+	const deadline = startedAt + wait.maxWait * 1000;
 	const outcome = await pollUntilDone({
 		fetchTask: async () => {
-			const task = normaliseTask(await readTask.call(this, taskId), taskId);
+			// A read that hangs must not hold the node much past Max Wait.
+			const timeoutMs = Math.min(
+				READ_TIMEOUT_MS,
+				Math.max(deadline - Date.now(), 0) + READ_GRACE_MS,
+			);
+			const task = normaliseTask(await readTask.call(this, taskId, timeoutMs), taskId);
 			if (task.status === 'unknown' || task.status === 'queued' || task.status === 'running') {
 				batch.progress.stillWaiting(taskId, task.rawStatus);
 			}
@@ -83,7 +92,7 @@ export async function waitForVideo(
 		isTransient,
 		retryAfterSeconds,
 		intervalMs: wait.pollInterval * 1000,
-		deadline: startedAt + wait.maxWait * 1000,
+		deadline,
 		signal: this.getExecutionCancelSignal(),
 	});
 
