@@ -5,5 +5,7 @@ module.exports = {
 	roots: ['<rootDir>/test/e2e'],
 	testMatch: ['**/*.e2e.ts'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+	// Inside the checkout, so a run leaves nothing in the system's temporary folder.
+	cacheDirectory: '<rootDir>/node_modules/.cache/jest',
 	testTimeout: 10 * 60 * 1000,
 };
