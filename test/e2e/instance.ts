@@ -2,10 +2,11 @@
  * A real n8n 2.x on loopback with this package installed the way users get it: `npm pack`, then
  * installed from the tarball into n8n's community-nodes folder. Used by the end-to-end tests and
  * the demo. n8n and the Node 24 it needs come from scripts/n8n-env.sh (cached outside the repo).
+ * Everything else an instance writes stays in its run folder (`root`).
  */
 import type { ChildProcess } from 'node:child_process';
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,24 +21,45 @@ export const CREDENTIAL = { id: 'hailuoE2eCred0001', name: 'Hailuo sandbox' };
 export interface Workflow {
 	id: string;
 	name: string;
-	nodes: Array<Record<string, unknown> & { name: string; type: string; parameters: Record<string, unknown> }>;
+	nodes: Array<
+		Record<string, unknown> & { name: string; type: string; parameters: Record<string, unknown> }
+	>;
 	connections: Record<string, unknown>;
 	[key: string]: unknown;
 }
 
-/** Installs (first time) and locates the pinned n8n and Node 24. */
+/**
+ * Installs (first time) and locates the pinned n8n and the Node it runs on. The script's progress,
+ * or the one line saying why it cannot run here, goes straight to the terminal.
+ */
 export async function n8nRuntime(): Promise<{ node24: string; n8nBin: string }> {
-	const { stdout } = await run('bash', [join(PACKAGE_ROOT, 'scripts', 'n8n-env.sh')], {
-		maxBuffer: 16 * 1024 * 1024,
-		timeout: 30 * 60 * 1000,
+	if (process.platform === 'win32') {
+		throw new Error(
+			'The demo and the end-to-end tests need Linux or macOS (on Windows, run them in WSL 2).',
+		);
+	}
+	const script = spawn('bash', [join(PACKAGE_ROOT, 'scripts', 'n8n-env.sh')], {
+		stdio: ['ignore', 'pipe', 'inherit'],
 	});
+	let stdout = '';
+	script.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+	const code = await new Promise<number | null>((resolve, reject) => {
+		script.once('error', reject);
+		script.once('close', resolve);
+	});
+	if (code !== 0)
+		throw new Error(
+			`scripts/n8n-env.sh could not set up n8n (exit code ${code}); its reason is printed above.`,
+		);
 	const value = (name: string) => stdout.match(new RegExp(`^${name}=(.*)$`, 'm'))?.[1] ?? '';
 	return { node24: value('NODE24'), n8nBin: value('N8N_BIN') };
 }
 
 /** Packs the built package as `npm publish` would; returns the tarball's path. */
-export async function packPackage(destination: string): Promise<string> {
-	const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', destination], { cwd: PACKAGE_ROOT });
+async function packPackage(destination: string): Promise<string> {
+	const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', destination], {
+		cwd: PACKAGE_ROOT,
+	});
 	return join(destination, stdout.trim().split('\n').pop() ?? '');
 }
 
@@ -72,16 +94,37 @@ export class N8nInstance {
 		mkdirSync(this.filesDir, { recursive: true });
 	}
 
-	/** A fresh n8n user folder with the packed package installed as a community node. */
-	static async create(tarball: string): Promise<N8nInstance> {
+	/**
+	 * A fresh n8n user folder with this package packed and installed as a community node. A failed
+	 * set-up removes its run folder.
+	 */
+	static async create(): Promise<N8nInstance> {
 		const instance = new N8nInstance(await n8nRuntime(), await freePort(), await freePort());
-		const nodesDir = join(instance.userFolder, '.n8n', 'nodes');
-		mkdirSync(nodesDir, { recursive: true });
-		writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
-		await run('npm', ['install', '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', tarball], {
-			cwd: nodesDir,
-		});
-		return instance;
+		try {
+			const tarball = await packPackage(instance.root);
+			const nodesDir = join(instance.userFolder, '.n8n', 'nodes');
+			mkdirSync(nodesDir, { recursive: true });
+			writeFileSync(
+				join(nodesDir, 'package.json'),
+				JSON.stringify({ name: 'installed-nodes', private: true }),
+			);
+			await run(
+				'npm',
+				['install', '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', tarball],
+				{
+					cwd: nodesDir,
+				},
+			);
+			return instance;
+		} catch (error) {
+			instance.remove();
+			throw error;
+		}
+	}
+
+	/** Deletes the run folder (n8n must be stopped). */
+	remove(): void {
+		rmSync(this.root, { recursive: true, force: true });
 	}
 
 	get baseUrl(): string {
@@ -133,7 +176,15 @@ export class N8nInstance {
 
 	async importWorkflow(workflow: Workflow): Promise<void> {
 		const file = join(this.root, `workflow-${workflow.id}.json`);
-		writeFileSync(file, JSON.stringify({ active: false, settings: { executionOrder: 'v1' }, pinData: {}, ...workflow }));
+		writeFileSync(
+			file,
+			JSON.stringify({
+				active: false,
+				settings: { executionOrder: 'v1' },
+				pinData: {},
+				...workflow,
+			}),
+		);
 		await this.cli(['import:workflow', `--input=${file}`]);
 	}
 
@@ -143,7 +194,9 @@ export class N8nInstance {
 	}
 
 	/** Runs a workflow with the CLI; returns n8n's run data. */
-	async execute(id: string): Promise<{ data: { resultData: { runData: Record<string, RunEntry[]>; error?: { message: string } } } }> {
+	async execute(id: string): Promise<{
+		data: { resultData: { runData: Record<string, RunEntry[]>; error?: { message: string } } };
+	}> {
 		let stdout = '';
 		let stderr = '';
 		try {
@@ -157,7 +210,9 @@ export class N8nInstance {
 		const start = lines.indexOf('{');
 		const end = lines.indexOf('}', start);
 		if (start < 0 || end < 0) {
-			throw new Error(`n8n execute printed no run data:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`);
+			throw new Error(
+				`n8n execute printed no run data:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`,
+			);
 		}
 		return JSON.parse(lines.slice(start, end + 1).join('\n')) as never;
 	}
@@ -168,7 +223,8 @@ export class N8nInstance {
 		this.server.stderr?.on('data', (chunk: Buffer) => (this.serverLog += chunk.toString()));
 		const deadline = Date.now() + 180_000;
 		while (Date.now() < deadline) {
-			if (this.server.exitCode !== null) throw new Error(`n8n exited:\n${this.serverLog.slice(-3000)}`);
+			if (this.server.exitCode !== null)
+				throw new Error(`n8n exited:\n${this.serverLog.slice(-3000)}`);
 			const ready = await fetch(`${this.baseUrl}/healthz/readiness`).then(
 				(response) => response.ok,
 				() => false,
@@ -195,7 +251,11 @@ export class N8nInstance {
 }
 
 export interface RunEntry {
-	data?: { main?: Array<Array<{ json: Record<string, unknown>; binary?: Record<string, Record<string, unknown>> }>> };
+	data?: {
+		main?: Array<
+			Array<{ json: Record<string, unknown>; binary?: Record<string, Record<string, unknown>> }>
+		>;
+	};
 	error?: { message: string; description?: string };
 }
 

@@ -3,15 +3,14 @@
  * by n8n itself (CLI and production webhooks) against the sandbox API, results read back.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { FIXTURES, PACKAGE_ROOT } from '../paths';
 import { SandboxApi, signCallback, taskBody } from '../sandbox/server';
 import { Collector, collectNode } from './collector';
 import type { Workflow } from './instance';
-import { CREDENTIAL, N8nInstance, nodeOutput, packPackage } from './instance';
+import { CREDENTIAL, N8nInstance, nodeOutput } from './instance';
 
 const sandbox = new SandboxApi();
 const collector = new Collector();
@@ -24,7 +23,10 @@ const example = (file: string): Workflow =>
 	JSON.parse(readFileSync(join(PACKAGE_ROOT, 'examples', file), 'utf8')) as Workflow;
 
 /** Points an example at this run's credential (and applies per-node parameter changes). */
-function adapt(workflow: Workflow, changes: Record<string, Record<string, unknown>> = {}): Workflow {
+function adapt(
+	workflow: Workflow,
+	changes: Record<string, Record<string, unknown>> = {},
+): Workflow {
 	for (const node of workflow.nodes) {
 		if (node.credentials) node.credentials = { hailuoApi: CREDENTIAL };
 		Object.assign(node.parameters, changes[node.name] ?? {});
@@ -32,7 +34,14 @@ function adapt(workflow: Workflow, changes: Record<string, Record<string, unknow
 	return workflow;
 }
 
-const manual = { id: 'manual', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+const manual = {
+	id: 'manual',
+	name: 'Start',
+	type: 'n8n-nodes-base.manualTrigger',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
 
 function chain(id: string, nodes: Workflow['nodes']): Workflow {
 	const connections: Record<string, unknown> = {};
@@ -42,7 +51,11 @@ function chain(id: string, nodes: Workflow['nodes']): Workflow {
 	return { id, name: id, nodes, connections };
 }
 
-const hailuo = (name: string, parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+const hailuo = (
+	name: string,
+	parameters: Record<string, unknown>,
+	extra: Record<string, unknown> = {},
+) => ({
 	id: `node-${name.replace(/\W/g, '')}`,
 	name,
 	type: 'n8n-nodes-hailuo.hailuo',
@@ -67,107 +80,137 @@ const runs = (statuses: number[]) =>
 		.map(([status, count]) => (count > 1 ? `${status}x${count}` : String(status)))
 		.join(' ');
 
-beforeAll(async () => {
-	await sandbox.start();
-	await collector.start();
-	sandbox.configure({ jobMs: 2500 });
+beforeAll(
+	async () => {
+		await sandbox.start();
+		await collector.start();
+		sandbox.configure({ jobMs: 2500 });
 
-	const tarball = await packPackage(mkdtempSync(join(tmpdir(), 'hailuo-pack-')));
-	n8n = await N8nInstance.create(tarball);
-	await n8n.importCredentials([
-		{ ...CREDENTIAL, type: 'hailuoApi', data: { apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl } },
-	]);
-	copyFileSync(join(FIXTURES, 'product.png'), join(n8n.filesDir, 'product.png'));
-
-	// A finished job for Get Task to read.
-	getTaskId = sandbox.finishedTask().taskId;
-
-	const workflows: Workflow[] = [
-		adapt(example('animate-product-photo.json'), {
-			'Animate Photo': { options: { pollInterval: 2, maxWait: 120 } },
-			'Save MP4': { fileName: `={{ '${n8n.filesDir}/hailuo-' + $json.taskId + '.mp4' }}` },
-		}),
-		adapt(example('generate-with-callback.json'), {
-			'Start Video': { options: { callbackUrl: `${n8n.baseUrl}/webhook/hailuo-video-ready/hailuo/${EXAMPLE_TOKEN}` } },
-		}),
-		adapt(example('on-video-ready.json'), { 'Video Ready': { urlToken: EXAMPLE_TOKEN } }),
-		chain('e2eReturnAtOnce', [
-			manual,
-			hailuo('Hailuo', { operation: 'generateVideo', prompt: 'p', imageUrl: 'https://example.com/a.jpg', waitMode: 'none' }),
-		]),
-		chain('e2eGetTask', [
-			manual,
-			hailuo('Hailuo', { operation: 'getTask', taskId: getTaskId, options: { download: true } }),
-		]),
-		chain('e2eBinaryImage', [
-			manual,
+		n8n = await N8nInstance.create();
+		await n8n.importCredentials([
 			{
-				id: 'read',
-				name: 'Read Photo',
-				type: 'n8n-nodes-base.readWriteFile',
-				typeVersion: 1.1,
-				position: [120, 0],
-				parameters: { operation: 'read', fileSelector: join(n8n.filesDir, 'product.png'), options: {} },
+				...CREDENTIAL,
+				type: 'hailuoApi',
+				data: { apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl },
 			},
-			hailuo('Hailuo', {
-				operation: 'generateVideo',
-				prompt: 'The product turns',
-				imageSource: 'binary',
-				binaryPropertyName: 'data',
-				waitMode: 'none',
+		]);
+		copyFileSync(join(FIXTURES, 'product.png'), join(n8n.filesDir, 'product.png'));
+
+		// A finished job for Get Task to read.
+		getTaskId = sandbox.finishedTask().taskId;
+
+		const workflows: Workflow[] = [
+			adapt(example('animate-product-photo.json'), {
+				'Animate Photo': { options: { pollInterval: 2, maxWait: 120 } },
+				'Save MP4': { fileName: `={{ '${n8n.filesDir}/hailuo-' + $json.taskId + '.mp4' }}` },
 			}),
-		]),
-		chain('e2eContinueOnFail', [
-			manual,
-			hailuo(
-				'Hailuo',
-				{ operation: 'generateVideo', prompt: '={{ "" }}', imageUrl: 'https://example.com/a.jpg', waitMode: 'none' },
-				{ onError: 'continueRegularOutput' },
-			),
-		]),
-		chain('e2eCallbackWait', [
-			{
-				id: 'hook',
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: 'e2e-callback-start',
-				parameters: { httpMethod: 'POST', path: 'e2e-callback-start', responseMode: 'onReceived', options: {} },
-			},
-			hailuo('Hailuo', {
-				operation: 'generateVideo',
-				prompt: 'Waves at dusk',
-				imageUrl: 'https://example.com/beach.jpg',
-				waitMode: 'callback',
-				options: { maxWait: 300 },
+			adapt(example('generate-with-callback.json'), {
+				'Start Video': {
+					options: {
+						callbackUrl: `${n8n.baseUrl}/webhook/hailuo-video-ready/hailuo/${EXAMPLE_TOKEN}`,
+					},
+				},
 			}),
-			collectNode('Collect', collector.url, [480, 0]),
-		]),
-		chain('e2eTrigger', [
-			{
-				id: 'trigger',
-				name: 'Hailuo Trigger',
-				type: 'n8n-nodes-hailuo.hailuoTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				webhookId: 'e2e-trigger',
-				parameters: { verification: 'standardWebhooks', secret: WHSEC, events: 'final' },
-				credentials: { hailuoApi: CREDENTIAL },
-			},
-			collectNode('Collect', collector.url, [240, 0]),
-		]),
-	];
-	// The example trigger workflow reports to the collector too.
-	const onReady = workflows[2];
-	onReady.nodes.push(collectNode('Collect', collector.url, [480, 0]));
-	onReady.connections.Summarise = { main: [[{ node: 'Collect', type: 'main', index: 0 }]] };
+			adapt(example('on-video-ready.json'), { 'Video Ready': { urlToken: EXAMPLE_TOKEN } }),
+			chain('e2eReturnAtOnce', [
+				manual,
+				hailuo('Hailuo', {
+					operation: 'generateVideo',
+					prompt: 'p',
+					imageUrl: 'https://example.com/a.jpg',
+					waitMode: 'none',
+				}),
+			]),
+			chain('e2eGetTask', [
+				manual,
+				hailuo('Hailuo', { operation: 'getTask', taskId: getTaskId, options: { download: true } }),
+			]),
+			chain('e2eBinaryImage', [
+				manual,
+				{
+					id: 'read',
+					name: 'Read Photo',
+					type: 'n8n-nodes-base.readWriteFile',
+					typeVersion: 1.1,
+					position: [120, 0],
+					parameters: {
+						operation: 'read',
+						fileSelector: join(n8n.filesDir, 'product.png'),
+						options: {},
+					},
+				},
+				hailuo('Hailuo', {
+					operation: 'generateVideo',
+					prompt: 'The product turns',
+					imageSource: 'binary',
+					binaryPropertyName: 'data',
+					waitMode: 'none',
+				}),
+			]),
+			chain('e2eContinueOnFail', [
+				manual,
+				hailuo(
+					'Hailuo',
+					{
+						operation: 'generateVideo',
+						prompt: '={{ "" }}',
+						imageUrl: 'https://example.com/a.jpg',
+						waitMode: 'none',
+					},
+					{ onError: 'continueRegularOutput' },
+				),
+			]),
+			chain('e2eCallbackWait', [
+				{
+					id: 'hook',
+					name: 'Webhook',
+					type: 'n8n-nodes-base.webhook',
+					typeVersion: 2,
+					position: [0, 0],
+					webhookId: 'e2e-callback-start',
+					parameters: {
+						httpMethod: 'POST',
+						path: 'e2e-callback-start',
+						responseMode: 'onReceived',
+						options: {},
+					},
+				},
+				hailuo('Hailuo', {
+					operation: 'generateVideo',
+					prompt: 'Waves at dusk',
+					imageUrl: 'https://example.com/beach.jpg',
+					waitMode: 'callback',
+					options: { maxWait: 300 },
+				}),
+				collectNode('Collect', collector.url, [480, 0]),
+			]),
+			chain('e2eTrigger', [
+				{
+					id: 'trigger',
+					name: 'Hailuo Trigger',
+					type: 'n8n-nodes-hailuo.hailuoTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					webhookId: 'e2e-trigger',
+					parameters: { verification: 'standardWebhooks', secret: WHSEC, events: 'final' },
+					credentials: { hailuoApi: CREDENTIAL },
+				},
+				collectNode('Collect', collector.url, [240, 0]),
+			]),
+		];
+		// The example trigger workflow reports to the collector too.
+		const onReady = workflows[2];
+		onReady.nodes.push(collectNode('Collect', collector.url, [480, 0]));
+		onReady.connections.Summarise = { main: [[{ node: 'Collect', type: 'main', index: 0 }]] };
 
-	for (const workflow of workflows) await n8n.importWorkflow(workflow);
-}, 40 * 60 * 1000);
+		for (const workflow of workflows) await n8n.importWorkflow(workflow);
+	},
+	40 * 60 * 1000,
+);
 
 afterAll(async () => {
 	await n8n?.stop();
+	n8n?.remove();
 	await collector.stop();
 	await sandbox.stop();
 });
@@ -178,7 +221,10 @@ describe('workflows run by the n8n CLI', () => {
 		expect(run.data.resultData.error).toBeUndefined();
 		const [item] = nodeOutput(run, 'Animate Photo');
 		expect(item.json).toMatchObject({ status: 'succeeded', estimatedCredits: 30 });
-		expect(item.binary?.data).toMatchObject({ mimeType: 'video/mp4', fileName: `hailuo-${String(item.json.taskId)}.mp4` });
+		expect(item.binary?.data).toMatchObject({
+			mimeType: 'video/mp4',
+			fileName: `hailuo-${String(item.json.taskId)}.mp4`,
+		});
 		const saved = readFileSync(join(n8n.filesDir, `hailuo-${String(item.json.taskId)}.mp4`));
 		expect(saved.equals(sandbox.fixtureBytes)).toBe(true);
 	});
@@ -192,7 +238,10 @@ describe('workflows run by the n8n CLI', () => {
 		const run = await n8n.execute('e2eGetTask');
 		const [item] = nodeOutput(run, 'Hailuo');
 		expect(item.json).toMatchObject({ taskId: getTaskId, status: 'succeeded' });
-		expect(item.binary?.data).toMatchObject({ fileName: `hailuo-${getTaskId}.mp4`, mimeType: 'video/mp4' });
+		expect(item.binary?.data).toMatchObject({
+			fileName: `hailuo-${getTaskId}.mp4`,
+			mimeType: 'video/mp4',
+		});
 	});
 
 	test('an image from an earlier node reaches the API as a data URL', async () => {
@@ -202,7 +251,11 @@ describe('workflows run by the n8n CLI', () => {
 		const create = sandbox.requestsTo('create')[before];
 		const image = (create.json as { image: string }).image;
 		expect(image.startsWith('data:image/png;base64,')).toBe(true);
-		expect(Buffer.from(image.split(',')[1], 'base64').equals(readFileSync(join(FIXTURES, 'product.png')))).toBe(true);
+		expect(
+			Buffer.from(image.split(',')[1], 'base64').equals(
+				readFileSync(join(FIXTURES, 'product.png')),
+			),
+		).toBe(true);
 	});
 
 	test('continueOnFail turns refused input into an error item, with no request', async () => {
@@ -220,24 +273,35 @@ describe('workflows run by the n8n CLI', () => {
 		expect(run.data.resultData.error).toBeUndefined();
 		const taskId = String(nodeOutput(run, 'Start Video')[0].json.taskId);
 		const create = sandbox.requestsTo('create').at(-1);
-		expect((create?.json as { callback_url: string }).callback_url).toContain(`/hailuo/${EXAMPLE_TOKEN}`);
+		expect((create?.json as { callback_url: string }).callback_url).toContain(
+			`/hailuo/${EXAMPLE_TOKEN}`,
+		);
 		expect(taskId).toMatch(/^task_/);
 	});
 });
 
 describe('a running n8n with active workflows', () => {
-	beforeAll(async () => {
-		for (const id of ['hailuoExTrigger01', 'e2eCallbackWait', 'e2eTrigger']) await n8n.publish(id);
-		await n8n.start();
-		sandbox.configure({ callbacks: true });
-	}, 10 * 60 * 1000);
+	beforeAll(
+		async () => {
+			for (const id of ['hailuoExTrigger01', 'e2eCallbackWait', 'e2eTrigger'])
+				await n8n.publish(id);
+			await n8n.start();
+			sandbox.configure({ callbacks: true });
+		},
+		10 * 60 * 1000,
+	);
 
 	test('the credential test tells an accepted key from a rejected one, at no cost', async () => {
 		const browser = { 'Content-Type': 'application/json', 'browser-id': 'hailuo-e2e' };
 		const setup = await fetch(`${n8n.baseUrl}/rest/owner/setup`, {
 			method: 'POST',
 			headers: browser,
-			body: JSON.stringify({ email: 'owner@example.com', firstName: 'E2e', lastName: 'Owner', password: 'Hailuo-e2e-Passw0rd' }),
+			body: JSON.stringify({
+				email: 'owner@example.com',
+				firstName: 'E2e',
+				lastName: 'Owner',
+				password: 'Hailuo-e2e-Passw0rd',
+			}),
 		});
 		expect(setup.status).toBe(200);
 		const headers = { ...browser, cookie: setup.headers.get('set-cookie') ?? '' };
@@ -255,29 +319,51 @@ describe('a running n8n with active workflows', () => {
 				await fetch(`${n8n.baseUrl}/rest/credentials/test`, {
 					method: 'POST',
 					headers,
-					body: JSON.stringify({ credentials: { id: saved.data.id, name: 'key', type: 'hailuoApi', data } }),
+					body: JSON.stringify({
+						credentials: { id: saved.data.id, name: 'key', type: 'hailuoApi', data },
+					}),
 				})
 			).json()) as { data: { status: string; message: string } };
 			verdicts.push(`${tested.data.status}: ${tested.data.message}`);
 		}
 		expect(verdicts[0]).toMatch(/^OK/);
 		expect(verdicts[1]).toMatch(/^Error: API key rejected \(HTTP 401\)/);
-		expect(sandbox.requestsTo('create').every((request) => request.headers.authorization !== 'Bearer aio_rejected_key_000')).toBe(true);
+		expect(
+			sandbox
+				.requestsTo('create')
+				.every((request) => request.headers.authorization !== 'Bearer aio_rejected_key_000'),
+		).toBe(true);
 	});
 
 	test('the trigger example receives the callback of the job the callback example started', async () => {
-		const toExample = () => sandbox.callbackResults.find((result) => result.url.includes(EXAMPLE_TOKEN));
-		const summaryOf = (all: Array<Record<string, unknown>>) => all.find((entry) => 'ok' in (entry.item as object));
+		const toExample = () =>
+			sandbox.callbackResults.find((result) => result.url.includes(EXAMPLE_TOKEN));
+		const summaryOf = (all: Array<Record<string, unknown>>) =>
+			all.find((entry) => 'ok' in (entry.item as object));
 		// Stops early once the sandbox has given up; then the failure says what n8n answered.
-		await collector.waitFor((all) => summaryOf(all) !== undefined || (toExample()?.status ?? 200) !== 200, 120_000);
+		await collector.waitFor(
+			(all) => summaryOf(all) !== undefined || (toExample()?.status ?? 200) !== 200,
+			120_000,
+		);
 		const summary = summaryOf(collector.received);
 		const delivery = toExample();
 		const diagnosis = {
-			delivery: delivery && { status: delivery.status, body: delivery.body.slice(0, 300), tries: runs(delivery.tries) },
-			n8nLog: n8n.log.split('\n').filter((line) => /hailuo-video-ready|error/i.test(line)).slice(-10),
+			delivery: delivery && {
+				status: delivery.status,
+				body: delivery.body.slice(0, 300),
+				tries: runs(delivery.tries),
+			},
+			n8nLog: n8n.log
+				.split('\n')
+				.filter((line) => /hailuo-video-ready|error/i.test(line))
+				.slice(-10),
 		};
-		expect({ item: summary?.item, diagnosis }).toMatchObject({ item: { ok: true, taskId: expect.stringMatching(/^task_/) } });
-		expect(String((summary?.item as { fileName: string }).fileName)).toMatch(/^hailuo-task_.*\.mp4$/);
+		expect({ item: summary?.item, diagnosis }).toMatchObject({
+			item: { ok: true, taskId: expect.stringMatching(/^task_/) },
+		});
+		expect(String((summary?.item as { fileName: string }).fileName)).toMatch(
+			/^hailuo-task_.*\.mp4$/,
+		);
 	});
 
 	test('Wait for Callback: the execution waits, the sandbox calls back, the execution finishes with the video', async () => {
@@ -287,8 +373,12 @@ describe('a running n8n with active workflows', () => {
 		const received = await collector.waitFor((all) => all.length > before, 90_000);
 		const result = received[before];
 		expect(result?.item).toMatchObject({ status: 'succeeded', estimatedCredits: 30 });
-		expect(result?.file).toMatchObject({ mimeType: 'video/mp4', bytes: sandbox.fixtureBytes.length });
-		const callbackUrl = (sandbox.requestsTo('create').at(-1)?.json as { callback_url: string }).callback_url;
+		expect(result?.file).toMatchObject({
+			mimeType: 'video/mp4',
+			bytes: sandbox.fixtureBytes.length,
+		});
+		const callbackUrl = (sandbox.requestsTo('create').at(-1)?.json as { callback_url: string })
+			.callback_url;
 		expect(callbackUrl).toContain(`${n8n.baseUrl}/webhook-waiting/`);
 	});
 
@@ -296,58 +386,112 @@ describe('a running n8n with active workflows', () => {
 		const url = `${n8n.baseUrl}/webhook/e2e-trigger/hailuo`;
 		const before = collector.received.length;
 		const now = Math.floor(Date.now() / 1000);
-		const good = JSON.stringify(taskBody('apiinone', 'task_e2e_good', 'SUCCESS', 'https://cdn.example.com/x.mp4', null));
-		const bad = JSON.stringify(taskBody('apiinone', 'task_e2e_bad', 'SUCCESS', 'https://cdn.example.com/y.mp4', null));
+		const good = JSON.stringify(
+			taskBody('apiinone', 'task_e2e_good', 'SUCCESS', 'https://cdn.example.com/x.mp4', null),
+		);
+		const bad = JSON.stringify(
+			taskBody('apiinone', 'task_e2e_bad', 'SUCCESS', 'https://cdn.example.com/y.mp4', null),
+		);
 		const wrongSecret = `whsec_${randomBytes(24).toString('base64')}`;
 		const post = async (raw: string, headers: Record<string, string>) =>
-			await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: raw });
+			await fetch(url, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json', ...headers },
+				body: raw,
+			});
 
-		const accepted = await post(good, signCallback({ scheme: 'standardWebhooks', secret: WHSEC }, good, 'msg_good', now));
-		expect({ status: accepted.status, body: await accepted.text() }).toEqual({ status: 200, body: '{"received":true}' });
-		expect((await post(bad, signCallback({ scheme: 'standardWebhooks', secret: wrongSecret }, bad, 'msg_bad', now))).status).toBe(401);
+		const accepted = await post(
+			good,
+			signCallback({ scheme: 'standardWebhooks', secret: WHSEC }, good, 'msg_good', now),
+		);
+		expect({ status: accepted.status, body: await accepted.text() }).toEqual({
+			status: 200,
+			body: '{"received":true}',
+		});
+		expect(
+			(
+				await post(
+					bad,
+					signCallback({ scheme: 'standardWebhooks', secret: wrongSecret }, bad, 'msg_bad', now),
+				)
+			).status,
+		).toBe(401);
 		expect((await post(bad, {})).status).toBe(401);
 		const forged = createHmac('sha256', 'guess').update(bad).digest('base64');
-		expect((await post(bad, { 'webhook-id': 'x', 'webhook-timestamp': String(now), 'webhook-signature': `v1,${forged}` })).status).toBe(401);
+		expect(
+			(
+				await post(bad, {
+					'webhook-id': 'x',
+					'webhook-timestamp': String(now),
+					'webhook-signature': `v1,${forged}`,
+				})
+			).status,
+		).toBe(401);
 
 		await collector.waitFor((all) => all.length > before, 30_000);
 		await new Promise((resolve) => setTimeout(resolve, 2000));
-		const ids = collector.received.slice(before).map((entry) => (entry.item as { taskId: string }).taskId);
+		const ids = collector.received
+			.slice(before)
+			.map((entry) => (entry.item as { taskId: string }).taskId);
 		expect(ids).toEqual(['task_e2e_good']);
 	});
 
-	test('load: 500 completion webhooks in bursts, none lost, none duplicated', async () => {
-		const url = `${n8n.baseUrl}/webhook/e2e-trigger/hailuo`;
-		const before = collector.received.length;
-		const total = 500;
-		const burst = 25;
-		const times: number[] = [];
-		const started = Date.now();
-		for (let offset = 0; offset < total; offset += burst) {
-			await Promise.all(
-				Array.from({ length: Math.min(burst, total - offset) }, async (_, k) => {
-					const n = offset + k;
-					const raw = JSON.stringify(taskBody('apiinone', `task_load_${n}`, 'SUCCESS', `https://cdn.example.com/${n}.mp4`, null));
-					const headers = signCallback({ scheme: 'standardWebhooks', secret: WHSEC }, raw, `msg_load_${n}`, Math.floor(Date.now() / 1000));
-					const sent = performance.now();
-					const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: raw });
-					times.push(performance.now() - sent);
-					expect(response.status).toBe(200);
-				}),
+	test(
+		'load: 500 completion webhooks in bursts, none lost, none duplicated',
+		async () => {
+			const url = `${n8n.baseUrl}/webhook/e2e-trigger/hailuo`;
+			const before = collector.received.length;
+			const total = 500;
+			const burst = 25;
+			const times: number[] = [];
+			const started = Date.now();
+			for (let offset = 0; offset < total; offset += burst) {
+				await Promise.all(
+					Array.from({ length: Math.min(burst, total - offset) }, async (_, k) => {
+						const n = offset + k;
+						const raw = JSON.stringify(
+							taskBody(
+								'apiinone',
+								`task_load_${n}`,
+								'SUCCESS',
+								`https://cdn.example.com/${n}.mp4`,
+								null,
+							),
+						);
+						const headers = signCallback(
+							{ scheme: 'standardWebhooks', secret: WHSEC },
+							raw,
+							`msg_load_${n}`,
+							Math.floor(Date.now() / 1000),
+						);
+						const sent = performance.now();
+						const response = await fetch(url, {
+							method: 'POST',
+							headers: { 'Content-Type': 'application/json', ...headers },
+							body: raw,
+						});
+						times.push(performance.now() - sent);
+						expect(response.status).toBe(200);
+					}),
+				);
+			}
+			const seconds = (Date.now() - started) / 1000;
+			await collector.waitFor((all) => all.length - before >= total, 5 * 60_000);
+			await new Promise((resolve) => setTimeout(resolve, 3000));
+			const ids = collector.received
+				.slice(before)
+				.map((entry) => (entry.item as { taskId: string }).taskId);
+			const unique = new Set(ids);
+			times.sort((a, b) => a - b);
+			const p95 = times[Math.floor(times.length * 0.95)];
+			console.log(
+				`LOAD: ${total} webhooks in ${seconds.toFixed(1)} s = ${(total / seconds).toFixed(1)} deliveries/s; p95 answer ${p95.toFixed(0)} ms; executions ${ids.length}, unique ${unique.size}`,
 			);
-		}
-		const seconds = (Date.now() - started) / 1000;
-		await collector.waitFor((all) => all.length - before >= total, 5 * 60_000);
-		await new Promise((resolve) => setTimeout(resolve, 3000));
-		const ids = collector.received.slice(before).map((entry) => (entry.item as { taskId: string }).taskId);
-		const unique = new Set(ids);
-		times.sort((a, b) => a - b);
-		const p95 = times[Math.floor(times.length * 0.95)];
-		console.log(
-			`LOAD: ${total} webhooks in ${seconds.toFixed(1)} s = ${(total / seconds).toFixed(1)} deliveries/s; p95 answer ${p95.toFixed(0)} ms; executions ${ids.length}, unique ${unique.size}`,
-		);
-		expect(unique.size).toBe(total);
-		expect(ids.length).toBe(total);
-	}, 10 * 60 * 1000);
+			expect(unique.size).toBe(total);
+			expect(ids.length).toBe(total);
+		},
+		10 * 60 * 1000,
+	);
 
 	// The URL token is left out: n8n itself logs the path of a request to a webhook that is not
 	// active yet ("Received request for unknown webhook"), as happened before n8n started here.
