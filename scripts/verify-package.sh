@@ -2,7 +2,8 @@
 # Runs what n8n's verification scanner (@n8n/scan-community-package) checks, on this checkout and
 # on the tarball `npm pack` makes: its ESLint rule sets over the sources (nodes/, credentials/,
 # package.json) and over the compiled dist/**/*.js. The scanner's registry and provenance steps
-# need a published version, so its own analyzePackage is called on local folders instead.
+# need a published version, so its own analyzePackage is called on local folders instead. First,
+# the README's tarball figures must match what `npm pack` makes.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 SCANNER_VERSION=0.32.0
@@ -17,10 +18,10 @@ fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-(cd "$root" && npm run -s build >/dev/null && npm pack --silent --pack-destination "$work" >/dev/null)
+(cd "$root" && npm run -s build >/dev/null && npm run -s build:tools >/dev/null &&
+  node .build/scripts/readme-figures.js check && npm pack --silent --pack-destination "$work" >/dev/null)
 tarball="$(ls "$work"/*.tgz)"
 mkdir "$work/package" && tar -xzf "$tarball" -C "$work/package" --strip-components=1
-echo "Packed $(basename "$tarball"): $(du -k "$tarball" | cut -f1) kB, $(tar -tzf "$tarball" | wc -l) files"
 
 SCANNER="$cache/node_modules/@n8n/scan-community-package/scanner/scanner.mjs" \
   node --input-type=module - "$root" "$work/package" <<'JS'

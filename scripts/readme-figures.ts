@@ -1,0 +1,144 @@
+/**
+ * `npm run readme:figures -- <block>`: measures what the README quotes and rewrites its marked
+ * block (`<!-- figures:<block> -->` … `<!-- /figures:<block> -->`), so no figure is copied by hand.
+ *   pack          the tarball `npm pack` makes: size and file count (seconds)
+ *   bench         the Performance table, from `npm run bench`'s measurements (about 2 minutes)
+ *   load [runs]   the webhook load figures, from the e2e load test run `runs` times (default 12,
+ *                 about 3 minutes each, installs n8n on first use)
+ *   check         fails when the README's pack figures disagree with `npm pack` (`npm run verify`)
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { PACKAGE_ROOT } from '../test/paths';
+
+const README = join(PACKAGE_ROOT, 'README.md');
+const N8N_VERSION = '2.40.7';
+
+/** The README's marked block (its inner text), and a function that replaces it. */
+function block(name: string) {
+	const readme = readFileSync(README, 'utf8');
+	const open = `<!-- figures:${name} -->\n`;
+	const close = `<!-- /figures:${name} -->`;
+	const start = readme.indexOf(open);
+	const end = readme.indexOf(close, start);
+	if (start < 0 || end < 0) throw new Error(`README.md has no ${open.trim()} … ${close} block`);
+	return {
+		text: readme.slice(start + open.length, end),
+		write(text: string) {
+			writeFileSync(README, readme.slice(0, start + open.length) + text + readme.slice(end));
+			console.log(`README.md: ${name} figures written`);
+		},
+	};
+}
+
+/** What `npm pack` makes of the built package (the same tarball `npm publish` uploads). */
+function packFigures(): { kB: number; files: number } {
+	const stdout = execFileSync('npm', ['pack', '--dry-run', '--json', '--silent'], {
+		cwd: PACKAGE_ROOT,
+		encoding: 'utf8',
+	});
+	const [pack] = JSON.parse(stdout) as Array<{ size: number; entryCount: number }>;
+	return { kB: Math.round(pack.size / 100) / 10, files: pack.entryCount };
+}
+
+const packText = ({ kB, files }: { kB: number; files: number }) =>
+	`The packed tarball is **${kB.toFixed(1)} kB** (${files} files): the compiled nodes, credential, icons and codex files.\n`;
+
+function checkPack() {
+	const measured = packFigures();
+	const quoted = /\*\*([\d.]+) kB\*\* \((\d+) files\)/.exec(block('pack').text);
+	// gzip output may differ by a few bytes between zlib versions, so the size gets 0.1 kB of slack.
+	const agrees =
+		quoted !== null &&
+		Number(quoted[2]) === measured.files &&
+		Math.abs(Number(quoted[1]) - measured.kB) <= 0.1 + 1e-9;
+	if (!agrees) {
+		console.error(
+			`FAIL README.md quotes ${quoted ? `${quoted[1]} kB (${quoted[2]} files)` : 'no pack figures'}, npm pack makes ${measured.kB.toFixed(1)} kB (${measured.files} files): run \`npm run readme:figures -- pack\``,
+		);
+		process.exitCode = 1;
+		return;
+	}
+	console.log(
+		`PASS README.md's pack figures match npm pack: ${measured.kB.toFixed(1)} kB, ${measured.files} files`,
+	);
+}
+
+async function benchText(): Promise<string> {
+	// Imported only here: the bench brings n8n's engine and its throw-away folders with it.
+	const { INTERVAL_S, JOB_MS, JOBS, TARGETS, VIDEO_MB, runBench } =
+		await import('../test/bench/bench');
+	const { batch, memory } = await runBench();
+	if (!batch || !memory) throw new Error('The bench returned no figures');
+	const s = (ms: number, digits = 1) => `${(ms / 1000).toFixed(digits)} s`;
+	return [
+		`Measured with \`npm run bench\` on a ${availableParallelism()}-core machine against the sandbox on loopback (figures from one run):`,
+		'',
+		'| Measure | Result | Target |',
+		'|---|---|---|',
+		`| ${JOBS} jobs of ${JOB_MS / 1000} s, poll interval ${INTERVAL_S} s: node wall time | ${s(batch.togetherMs, 2)} | ≤ ${s(TARGETS.batchMs)} (1.2 × (job + interval)) |`,
+		`| Same ${JOBS} jobs item after item | ${s(batch.oneByOneMs)} | — |`,
+		`| Speed-up | ${(batch.oneByOneMs / batch.togetherMs).toFixed(1)}× | ≥ ${TARGETS.speedUp}× |`,
+		`| Polls per job | ${batch.pollsPerJob.toFixed(1)} | ≤ ${TARGETS.pollsPerJob.toFixed(1)} |`,
+		`| ${VIDEO_MB} MB result streamed into the binary-data store: peak RSS increase | +${memory.streamed.peakMb.toFixed(1)} MB | < ${TARGETS.streamedMb} MB |`,
+		`| Same download buffered in memory | +${memory.buffered.peakMb.toFixed(0)} MB (${(memory.buffered.peakMb / memory.streamed.peakMb).toFixed(0)}× more) | — |`,
+		'',
+	].join('\n');
+}
+
+/** Runs the e2e load test `runs` times and reads the figures it prints on its LOAD line. */
+function loadText(runs: number): string {
+	const results: Array<{ total: number; perSecond: number; p95Ms: number }> = [];
+	for (let run = 1; run <= runs; run++) {
+		console.log(`Load run ${run} of ${runs}...`);
+		const jest = spawnSync(
+			process.execPath,
+			[require.resolve('jest/bin/jest'), '-c', 'jest.e2e.config.js', '-t', 'load: '],
+			{ cwd: PACKAGE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+		);
+		const line =
+			/LOAD: (\d+) webhooks in [\d.]+ s = ([\d.]+) deliveries\/s; p95 answer (\d+) ms; executions (\d+), unique (\d+)/.exec(
+				`${jest.stdout}${jest.stderr}`,
+			);
+		if (jest.status !== 0 || !line) {
+			throw new Error(`Load run ${run} failed:\n${jest.stderr.slice(-3000)}`);
+		}
+		results.push({ total: Number(line[1]), perSecond: Number(line[2]), p95Ms: Number(line[3]) });
+		console.log(`  ${line[0]}`);
+	}
+	const range = (values: number[], digits: number) => {
+		const [low, high] = [Math.min(...values), Math.max(...values)].map((v) => v.toFixed(digits));
+		return low === high ? low : `${low}–${high}`;
+	};
+	const { total } = results[0];
+	return [
+		`Webhook load, from the end-to-end load test (real n8n ${N8N_VERSION}, SQLite, ${availableParallelism()} cores): ${total} signed completion`,
+		`webhooks fired at an active Hailuo Trigger in bursts — all ${total} answered \`200\`, ${total} executions,`,
+		`0 lost, 0 duplicated in every run; **${range(
+			results.map((r) => r.perSecond),
+			0,
+		)} deliveries/s**, **p95 answer time ${range(
+			results.map((r) => r.p95Ms / 1000),
+			1,
+		)} s** over ${runs} run${runs > 1 ? 's' : ''} on one machine (the n8n process, its SQLite database and the test's sender share its cores). Each`,
+		'delivery verifies a Standard Webhooks signature and starts an execution that makes one HTTP request.',
+		'',
+	].join('\n');
+}
+
+async function main() {
+	const [what, runs] = process.argv.slice(2);
+	if (what === 'pack') block('pack').write(packText(packFigures()));
+	else if (what === 'check') checkPack();
+	else if (what === 'bench') block('bench').write(await benchText());
+	else if (what === 'load') block('load').write(loadText(Number(runs ?? 12)));
+	else throw new Error('Usage: npm run readme:figures -- pack | bench | load [runs] | check');
+}
+
+main().catch((error: unknown) => {
+	console.error(error instanceof Error ? error.message : error);
+	process.exitCode = 1;
+});
