@@ -31,6 +31,9 @@ export interface Fault {
 	 */
 	kind?: 'html' | 'malformed' | 'drop' | 'hang' | 'endless';
 	retryAfter?: string;
+	/** For `html`: the page's text and Content-Type instead of the stock 502 page. */
+	body?: string;
+	contentType?: string;
 	/** How many requests it applies to; unlimited when absent. */
 	times?: number;
 }
@@ -478,9 +481,10 @@ export class SandboxApi {
 		if (fault.retryAfter !== undefined) headers['Retry-After'] = fault.retryAfter;
 		const status = fault.status ?? 500;
 		if (fault.kind === 'html') {
-			res.writeHead(status, { ...headers, 'Content-Type': 'text/html' });
+			res.writeHead(status, { ...headers, 'Content-Type': fault.contentType ?? 'text/html' });
 			res.end(
-				'<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>',
+				fault.body ??
+					'<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>',
 			);
 			return;
 		}

@@ -38,6 +38,7 @@ export async function taskToItem(
 				videoUrl: task.videoUrl,
 				taskId: task.taskId,
 				maxBytes: download.maxBytes,
+				timeoutMs: download.timeoutMs,
 				urlFromApi: source === 'api',
 				itemIndex,
 			}),

@@ -49,6 +49,14 @@ export function downloadOptions(defaultOn: boolean): INodeProperties[] {
 				'(binary field below), streamed without loading it into memory',
 		},
 		{
+			displayName: 'Download Timeout (Seconds)',
+			name: 'downloadTimeout',
+			type: 'number',
+			default: DEFAULT_DOWNLOAD_TIMEOUT_S,
+			typeOptions: { minValue: 1, maxValue: 3600 },
+			description: 'How long the whole download may take before it is stopped and nothing is saved',
+		},
+		{
 			displayName: 'Max Video Size (MB)',
 			name: 'maxVideoMb',
 			type: 'number',
@@ -68,8 +76,9 @@ export function downloadOptions(defaultOn: boolean): INodeProperties[] {
 }
 
 export const DEFAULT_MAX_VIDEO_MB = 200;
+export const DEFAULT_DOWNLOAD_TIMEOUT_S = 300;
 
-export type DownloadChoice = { field: string; maxBytes: number } | null;
+export type DownloadChoice = { field: string; maxBytes: number; timeoutMs: number } | null;
 
 /** What those options ask for: the binary field to fill, or null when the video is not wanted. */
 export function downloadChoice(
@@ -86,5 +95,13 @@ export function downloadChoice(
 	if (!Number.isFinite(maxMb) || maxMb < 1 || maxMb > 4096) {
 		failParameter(node, 'Max Video Size (MB)', 'must be a number from 1 to 4096', itemIndex);
 	}
-	return { field: field.data, maxBytes: Math.round(maxMb * 1024 * 1024) };
+	const timeout = Number(options.downloadTimeout ?? DEFAULT_DOWNLOAD_TIMEOUT_S);
+	if (!Number.isFinite(timeout) || timeout < 1 || timeout > 3600) {
+		failParameter(node, 'Download Timeout (Seconds)', 'must be a number from 1 to 3600', itemIndex);
+	}
+	return {
+		field: field.data,
+		maxBytes: Math.round(maxMb * 1024 * 1024),
+		timeoutMs: Math.round(timeout * 1000),
+	};
 }

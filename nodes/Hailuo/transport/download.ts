@@ -3,7 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { errorMessage, redact, ssrfRefusal } from './errors';
 import type { HailuoContext } from './index';
-import { CREDENTIAL_NAME, getConnection, requestSignal } from './index';
+import { CREDENTIAL_NAME, getConnection, requestDeadline } from './index';
 import { sameOrigin } from './url';
 
 // The stream type as n8n-workflow declares it (node:stream may not be imported by a community node).
@@ -12,13 +12,12 @@ type VideoStream = Exclude<
 	Buffer
 >;
 
-/** How long a whole download may take, headers to last byte. */
-export const DOWNLOAD_DEADLINE_MS = 5 * 60_000;
-
 export interface VideoDownload {
 	videoUrl: string;
 	taskId: string | null;
 	maxBytes: number;
+	/** How long the whole download may take, headers to last byte. */
+	timeoutMs: number;
 	/** Only a link from the API's own answer may get the API key, and only on the API's origin. */
 	urlFromApi: boolean;
 	itemIndex?: number;
@@ -55,7 +54,7 @@ export async function downloadVideo(
 	this: HailuoContext,
 	request: VideoDownload,
 ): Promise<IBinaryData> {
-	const { videoUrl, taskId, maxBytes, itemIndex } = request;
+	const { videoUrl, taskId, maxBytes, timeoutMs, itemIndex } = request;
 	const node = this.getNode();
 	const { baseUrl, apiKey } = await getConnection.call(this);
 	const task = taskId ?? '?';
@@ -67,8 +66,8 @@ export async function downloadVideo(
 	): never => {
 		throw downloadError(node, { kind, taskId, message, description, httpCode, itemIndex });
 	};
-	const { signal, timedOut } = requestSignal(this, DOWNLOAD_DEADLINE_MS);
-	const deadlineText = `${DOWNLOAD_DEADLINE_MS / 60_000} minutes`;
+	const { signal, timeout, timedOut } = requestDeadline(this, timeoutMs);
+	const deadlineText = `${Math.round(timeoutMs / 1000)} s`;
 	const options: IHttpRequestOptions = {
 		method: 'GET',
 		url: videoUrl,
@@ -76,6 +75,7 @@ export async function downloadVideo(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		sendCredentialsOnCrossOriginRedirect: false,
+		timeout,
 		abortSignal: signal,
 	};
 

@@ -45,16 +45,19 @@ export const CREATE_TIMEOUT_MS = 60_000;
 export const READ_TIMEOUT_MS = 30_000;
 
 /**
- * A signal that fires when the execution is canceled or `timeoutMs` has passed, and how to tell
- * which (a webhook call has no cancel signal).
+ * Bounds one request: `timeout` for axios (n8n replaces `abortSignal` with the execution's cancel
+ * signal on authenticated requests) plus a signal that also fires at the deadline, and a way to
+ * tell a missed deadline from a cancel afterwards.
  */
-export function requestSignal(context: HailuoContext, timeoutMs: number) {
-	const timeout = AbortSignal.timeout(timeoutMs);
+export function requestDeadline(context: HailuoContext, timeoutMs: number) {
+	const startedAt = Date.now();
 	const cancel =
 		'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+	const timeout = AbortSignal.timeout(timeoutMs);
 	return {
+		timeout: timeoutMs,
 		signal: cancel ? AbortSignal.any([cancel, timeout]) : timeout,
-		timedOut: () => timeout.aborted,
+		timedOut: () => !cancel?.aborted && Date.now() - startedAt >= timeoutMs - 50,
 	};
 }
 
@@ -93,7 +96,7 @@ export async function apiRequest(
 ): Promise<unknown> {
 	const { baseUrl, apiKey } = await getConnection.call(this);
 	const node = this.getNode();
-	const { signal, timedOut } = requestSignal(this, timeoutMs);
+	const { signal, timeout, timedOut } = requestDeadline(this, timeoutMs);
 	const options: IHttpRequestOptions = {
 		method,
 		url: `${baseUrl}${path}`,
@@ -101,6 +104,7 @@ export async function apiRequest(
 		encoding: 'text',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		timeout,
 		abortSignal: signal,
 	};
 	if (body) {
