@@ -7,6 +7,8 @@ import * as video from './video';
 /** An operation reads and checks an item's input first, then does the work. */
 interface Operation<Prepared> {
 	prepare(this: IExecuteFunctions, i: number): Promise<Prepared>;
+	/** Sees every prepared item before any is executed; throwing refuses the whole run. */
+	beforeRun?(this: IExecuteFunctions, prepared: Prepared[]): Promise<void>;
 	execute(
 		this: IExecuteFunctions,
 		prepared: Prepared,
@@ -15,16 +17,14 @@ interface Operation<Prepared> {
 	): Promise<INodeExecutionData>;
 }
 
-type Run = (batch: Batch) => Promise<INodeExecutionData>;
+type Runner = (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
 
-/** Hides each operation's own prepared type behind a ready-to-run closure. */
-const bind = <Prepared>(operation: Operation<Prepared>) =>
-	async function (this: IExecuteFunctions, i: number): Promise<Run> {
-		const prepared = await operation.prepare.call(this, i);
-		return async (batch) => await operation.execute.call(this, prepared, i, batch);
+const bind = <Prepared>(operation: Operation<Prepared>): Runner =>
+	async function (this: IExecuteFunctions) {
+		return await runItems.call(this, operation);
 	};
 
-const OPERATIONS: Record<string, (this: IExecuteFunctions, i: number) => Promise<Run>> = {
+const OPERATIONS: Record<string, Runner> = {
 	generateVideo: bind(video.generateVideo),
 	getTask: bind(video.getTask),
 };
@@ -36,21 +36,31 @@ const describe = (error: unknown): IDataObject => {
 	return { error: error instanceof Error ? error.message : String(error) };
 };
 
-/**
- * Owns the item loop. Every item's input is checked before any request, so bad input costs
- * nothing; then all items run at once (operations bound their own requests). Output keeps the
- * input order with `pairedItem`; failures become error items under "Continue On Fail".
- */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
 	const operationName = this.getNodeParameter('operation', 0) as string;
-	const prepare = OPERATIONS[operationName];
-	if (!prepare) {
+	const run = OPERATIONS[operationName];
+	if (!run) {
 		throw new NodeOperationError(
 			this.getNode(),
 			`The operation "${operationName}" is not supported`,
 		);
 	}
+	return await run.call(this);
+}
+
+type Entry<Prepared> = { ok: true; prepared: Prepared } | { ok: false; error: unknown };
+
+/**
+ * Owns the item loop. Every item's input is checked before any request, so bad input costs
+ * nothing; the operation may then refuse the run as a whole (e.g. over a budget); then all items
+ * run at once (operations bound their own requests). Output keeps the input order with
+ * `pairedItem`; failures become error items under "Continue On Fail".
+ */
+async function runItems<Prepared>(
+	this: IExecuteFunctions,
+	operation: Operation<Prepared>,
+): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
 	/** The error as n8n shows it, pointing at its item. */
 	const located = (error: unknown, i: number): NodeApiError | NodeOperationError => {
 		if (error instanceof NodeApiError || error instanceof NodeOperationError) {
@@ -66,22 +76,35 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		return { json: describe(error), pairedItem: { item: i } };
 	};
 
-	const prepared: Array<{ ok: true; run: Run } | { ok: false; error: unknown }> = [];
+	const entries: Array<Entry<Prepared>> = [];
 	for (let i = 0; i < items.length; i++) {
 		try {
-			prepared.push({ ok: true, run: await prepare.call(this, i) });
+			entries.push({ ok: true, prepared: await operation.prepare.call(this, i) });
 		} catch (error) {
 			// Without "Continue On Fail", bad input stops the node here, before any request.
 			if (!this.continueOnFail()) throw located(error, i);
-			prepared.push({ ok: false, error });
+			entries.push({ ok: false, error });
+		}
+	}
+
+	const ready = entries.flatMap((entry) => (entry.ok ? [entry.prepared] : []));
+	if (operation.beforeRun && ready.length > 0) {
+		try {
+			await operation.beforeRun.call(this, ready);
+		} catch (error) {
+			// A refusal of the run as a whole: no item is sent.
+			if (!this.continueOnFail()) throw located(error, 0);
+			entries.forEach((entry, i) => {
+				if (entry.ok) entries[i] = { ok: false, error };
+			});
 		}
 	}
 
 	const batch = new Batch(this, items.length);
 	const results = await Promise.allSettled(
-		prepared.map(async (entry) => {
+		entries.map(async (entry, i) => {
 			if (!entry.ok) throw entry.error;
-			return await entry.run(batch);
+			return await operation.execute.call(this, entry.prepared, i, batch);
 		}),
 	);
 	return [

@@ -1,7 +1,7 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { Duration, Model, Resolution } from './schemas';
-import { DURATIONS, MODELS, RESOLUTIONS } from './schemas';
+import { DURATIONS, isDuration, isModel, isResolution, MODELS, RESOLUTIONS } from './schemas';
 
 export type CreditEstimate = number | { min: number; max: number };
 
@@ -21,6 +21,64 @@ export function estimateCredits(
 }
 
 const dollars = (credits: number) => `$${(credits / 100).toFixed(2)}`;
+
+/** The highest price the node knows (Pro's upper bound): what an unpriced model is counted at. */
+export const HIGHEST_KNOWN_CREDITS = 85;
+
+/** What one create request may cost, from the body as sent. */
+export interface RequestEstimate {
+	/** A number, Pro's `{ min, max }`, or null for a model without a published price. */
+	estimatedCredits: CreditEstimate | null;
+	/** What a budget counts: the exact price, the top of a range, or the highest known price. */
+	atMost: number;
+	/** Why there is no estimate, for a model the node does not know. */
+	note?: string;
+}
+
+export function estimateRequest(body: IDataObject): RequestEstimate {
+	const { model, duration, resolution } = body;
+	if (isModel(model) && isDuration(duration) && isResolution(resolution)) {
+		const credits = estimateCredits(model, duration, resolution);
+		return {
+			estimatedCredits: credits,
+			atMost: typeof credits === 'number' ? credits : credits.max,
+		};
+	}
+	return {
+		estimatedCredits: null,
+		atMost: HIGHEST_KNOWN_CREDITS,
+		note:
+			`No published price for model "${String(model)}" with these settings, so no estimate; ` +
+			`"Max Credits per Run" counts it at ${HIGHEST_KNOWN_CREDITS} credits, the highest known price`,
+	};
+}
+
+export interface BatchCost {
+	videos: number;
+	/** The most the batch may cost: Pro at its maximum, unpriced models at the highest known price. */
+	atMost: number;
+	unpriced: number;
+}
+
+export function batchCost(estimates: RequestEstimate[]): BatchCost {
+	return {
+		videos: estimates.length,
+		atMost: estimates.reduce((sum, estimate) => sum + estimate.atMost, 0),
+		unpriced: estimates.filter((estimate) => estimate.estimatedCredits === null).length,
+	};
+}
+
+/** One line, e.g. "20 videos may cost up to 900 credits (about $9.00)". */
+export function describeBatchCost({ videos, atMost, unpriced }: BatchCost): string {
+	const line =
+		`${videos} ${videos === 1 ? 'video' : 'videos'} may cost up to ${atMost} credits ` +
+		`(about ${dollars(atMost)})`;
+	if (unpriced === 0) return line;
+	return (
+		`${line}, counting ${unpriced} with an unpriced model at ${HIGHEST_KNOWN_CREDITS} ` +
+		'credits each, the highest known price'
+	);
+}
 
 function priceText(model: Model, duration: Duration, resolution: Resolution): string {
 	if (duration === '10' && resolution === '1080P') {

@@ -1,5 +1,11 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { z } from 'zod';
 
 import { readInputImage } from '../../helpers/inputImage';
 import {
@@ -8,8 +14,14 @@ import {
 	optionsCollection,
 	readOptions,
 } from '../../helpers/options';
-import { estimateCredits, priceNotices } from '../../helpers/pricing';
-import { buildRequestBody } from '../../helpers/requestBody';
+import {
+	batchCost,
+	describeBatchCost,
+	estimateRequest,
+	HIGHEST_KNOWN_CREDITS,
+	priceNotices,
+} from '../../helpers/pricing';
+import { buildRequestBody, checkRequestBody } from '../../helpers/requestBody';
 import {
 	failParameter,
 	generateVideoSchema,
@@ -150,7 +162,19 @@ const properties: INodeProperties[] = [
 			type: 'json',
 			default: '{}',
 			description:
-				'A JSON object merged into the request body last, to send fields this node does not know yet',
+				'A JSON object (at most 64 KB) merged into the request body last, to send fields or values ' +
+				'this node does not know yet. The body as sent is checked with every rule the node knows.',
+		},
+		{
+			displayName: 'Max Credits per Run',
+			name: 'maxCredits',
+			type: 'number',
+			default: 0,
+			typeOptions: { minValue: 0 },
+			description:
+				'Refuse the whole run, before anything is sent, when its items may cost more than this ' +
+				`(Pro counted at its maximum, a model without a known price at ${HIGHEST_KNOWN_CREDITS}). ` +
+				'0 means no limit; the log states what each run may cost either way.',
 		},
 		...waitOptionFields,
 		...downloadOptions(true).map((option) => ({
@@ -172,6 +196,13 @@ export const description = updateDisplayOptions(
 	{ show: { operation: ['generateVideo'] } },
 	properties,
 );
+
+const maxCreditsSchema = z.object({
+	maxCredits: z
+		.number({ invalid_type_error: 'must be a number' })
+		.min(0, 'must be 0 (no limit) or more')
+		.finite(),
+});
 
 /** Everything the request needs, validated before anything is sent for any item. */
 export async function prepare(this: IExecuteFunctions, i: number) {
@@ -202,6 +233,12 @@ export async function prepare(this: IExecuteFunctions, i: number) {
 		},
 		i,
 	);
+	const { maxCredits } = parseParameters(
+		node,
+		maxCreditsSchema,
+		{ maxCredits: options.maxCredits ?? 0 },
+		i,
+	);
 	if (wait.waitMode === 'callback') {
 		// One resume URL per execution: a second item's callback would find the run already resumed.
 		if (this.getInputData().length > 1) {
@@ -221,6 +258,15 @@ export async function prepare(this: IExecuteFunctions, i: number) {
 				i,
 			);
 		}
+		if ('callback_url' in parameters.extraBody) {
+			failParameter(
+				node,
+				'Extra Body Fields',
+				'"callback_url" cannot be set with "Wait for Callback": the node sends its own resume ' +
+					'URL there, and the run would wait for a call that never comes',
+				i,
+			);
+		}
 	}
 	// The image last: reading a binary one costs more than every other check.
 	const image = await readInputImage.call(this, i);
@@ -230,19 +276,45 @@ export async function prepare(this: IExecuteFunctions, i: number) {
 		wait.waitMode === 'callback'
 			? String(this.evaluateExpression('{{ $execution.resumeUrl }}', i))
 			: parameters.callbackUrl;
-	return { parameters, wait, download, body: buildRequestBody(parameters, image, callbackUrl) };
+	const body = buildRequestBody(parameters, image, callbackUrl);
+	const problem = checkRequestBody(body, new Set(Object.keys(parameters.extraBody)));
+	if (problem) failParameter(node, problem.field, problem.problem, i);
+	return { wait, download, body, estimate: estimateRequest(body), maxCredits };
+}
+
+/** Before any request: log what the run may cost, and refuse it over "Max Credits per Run". */
+export async function beforeRun(
+	this: IExecuteFunctions,
+	prepared: Array<Awaited<ReturnType<typeof prepare>>>,
+): Promise<void> {
+	const cost = batchCost(prepared.map(({ estimate }) => estimate));
+	this.logger.info(`Hailuo estimate: ${describeBatchCost(cost)}`);
+	// Set by an expression, the limit could differ per item: the strictest one applies.
+	const limits = prepared.map(({ maxCredits }) => maxCredits).filter((limit) => limit > 0);
+	if (limits.length === 0) return;
+	const limit = Math.min(...limits);
+	if (cost.atMost <= limit) return;
+	throw new NodeOperationError(
+		this.getNode(),
+		`Over "Max Credits per Run" (${limit}): ${describeBatchCost(cost)}`,
+		{
+			description:
+				'Nothing was sent to the API and no credits were used. Pro videos count at ' +
+				`${HIGHEST_KNOWN_CREDITS} credits, the top of their published range. Raise the limit ` +
+				'(0 means no limit), or send fewer items per run, e.g. with Loop Over Items.',
+		},
+	);
 }
 
 export async function execute(
 	this: IExecuteFunctions,
-	{ parameters, wait, download, body }: Awaited<ReturnType<typeof prepare>>,
+	{ wait, download, body, estimate }: Awaited<ReturnType<typeof prepare>>,
 	i: number,
 	batch: Batch,
 ): Promise<INodeExecutionData> {
 	const creates = batch.limiter('create', () => wait.createConcurrency);
-	const extra = {
-		estimatedCredits: estimateCredits(parameters.model, parameters.duration, parameters.resolution),
-	};
+	const extra: IDataObject = { estimatedCredits: estimate.estimatedCredits };
+	if (estimate.note) extra.estimateNote = estimate.note;
 
 	const created = normaliseTask(await creates.run(async () => await createTask.call(this, body)));
 	const taskId = created.taskId;

@@ -8,7 +8,7 @@ import {
 	optionsCollection,
 	readOptions,
 } from '../../helpers/options';
-import { parseParameters, taskIdSchema } from '../../helpers/schemas';
+import { parseParameters, taskIdInputSchema } from '../../helpers/schemas';
 import { normaliseTask } from '../../helpers/task';
 import { readTask } from '../../transport';
 import type { Batch } from '../batch';
@@ -29,13 +29,14 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['getTask'] } }, properties);
 
-const getTaskParameters = z.object({ taskId: taskIdSchema });
+const getTaskParameters = z.object({ taskId: taskIdInputSchema });
 
 export async function prepare(this: IExecuteFunctions, i: number) {
 	const { taskId } = parseParameters(
 		this.getNode(),
 		getTaskParameters,
-		{ taskId: this.getNodeParameter('taskId', i) as string },
+		// An expression may yield a number (MiniMax's ids are numbers): the schema decides.
+		{ taskId: this.getNodeParameter('taskId', i) },
 		i,
 	);
 	return { taskId, download: downloadChoice(this.getNode(), readOptions(this, i), false, i) };
