@@ -1,26 +1,36 @@
 import type {
 	IDataObject,
 	IHookFunctions,
+	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { taskToItem } from './actions/taskItem';
-import { RecentDeliveries } from './helpers/dedupe';
+import { deliveryKeys, RecentDeliveries } from './helpers/dedupe';
 import { publicHeaders } from './helpers/deliveryHeaders';
+import { jsonNestingExceeds, MAX_JSON_DEPTH } from './helpers/jsonDepth';
+import type { DownloadChoice } from './helpers/options';
 import { downloadChoice, downloadOptions, optionsCollection, readOptions } from './helpers/options';
+import { redactJson } from './helpers/redactJson';
 import type { NormalisedTask } from './helpers/task';
 import { FINAL_STATUSES, normaliseTask } from './helpers/task';
+import type { SettingsCheck, VerificationSettings } from './helpers/verificationSettings';
+import { checkVerificationSettings } from './helpers/verificationSettings';
 import type { Headers, Verdict } from './helpers/verify';
 import { verifyHmacHeader, verifyStandardWebhook, verifyUrlToken } from './helpers/verify';
 import { challengeOf, completionWebhook } from './helpers/webhook';
+import { CREDENTIAL_NAME } from './transport';
+import { downloadFailureOf } from './transport/download';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const DUPLICATE_WINDOW_MS = 10 * 60 * 1000;
 const recentDeliveries = new RecentDeliveries(DUPLICATE_WINDOW_MS, 50_000);
+/** Seconds a copy of a delivery still being handled is asked to wait before it is sent again. */
+const IN_PROGRESS_RETRY_AFTER_SECONDS = 5;
 
 const EVENT_FILTERS: Record<string, (task: NormalisedTask) => boolean> = {
 	final: (task) => FINAL_STATUSES.includes(task.status),
@@ -29,27 +39,95 @@ const EVENT_FILTERS: Record<string, (task: NormalisedTask) => boolean> = {
 	all: () => true,
 };
 
-type Verification = 'none' | 'urlToken' | 'standardWebhooks' | 'hmacHeader';
+/** The verification settings, checked the same way at activation and on every delivery. */
+function verificationSettings(context: IHookFunctions | IWebhookFunctions): SettingsCheck {
+	return checkVerificationSettings({
+		verification: context.getNodeParameter('verification', 'urlToken'),
+		urlToken: context.getNodeParameter('urlToken', ''),
+		secret: context.getNodeParameter('secret', ''),
+		signatureHeader: context.getNodeParameter('signatureHeader', 'x-signature'),
+		signatureEncoding: context.getNodeParameter('signatureEncoding', 'hex'),
+	});
+}
 
-/** The secret the chosen scheme needs, refused when it is missing or unusable in a URL. */
-function readSecret(
-	context: IHookFunctions | IWebhookFunctions,
-	verification: Verification,
-): string {
-	const name = verification === 'urlToken' ? 'urlToken' : 'secret';
-	const secret = String(context.getNodeParameter(name, '')).trim();
-	if (verification === 'urlToken' && !/^[A-Za-z0-9_-]{16,128}$/.test(secret)) {
-		throw new NodeOperationError(context.getNode(), 'Invalid "URL Token"', {
+/** The delivery checked by the chosen scheme, on the raw body. */
+function verifyDelivery(
+	settings: VerificationSettings,
+	raw: Buffer,
+	headers: Headers,
+	path: string,
+): Verdict {
+	switch (settings.verification) {
+		case 'urlToken':
+			return verifyUrlToken(path.split('/').pop(), settings.secret);
+		case 'standardWebhooks':
+			return verifyStandardWebhook(raw, headers, settings.secret, Math.floor(Date.now() / 1000));
+		case 'hmacHeader':
+			return verifyHmacHeader(raw, headers, {
+				secret: settings.secret,
+				headerName: settings.signatureHeader,
+				encoding: settings.encoding,
+			});
+		case 'none':
+			return { ok: true };
+	}
+}
+
+/** The credential's API key, to keep out of the output; none when no credential is set. */
+async function credentialApiKey(context: IWebhookFunctions): Promise<string> {
+	try {
+		const credentials = await context.getCredentials<{ apiKey?: unknown }>(CREDENTIAL_NAME);
+		return typeof credentials.apiKey === 'string' ? credentials.apiKey : '';
+	} catch (error) {
+		context.logger.debug(`Hailuo Trigger has no credential to read (${(error as Error).message})`);
+		return '';
+	}
+}
+
+/** n8n's own error types pass as they are; anything else is wrapped so the UI can show it. */
+const asNodeError = (context: IWebhookFunctions, error: unknown) =>
+	error instanceof NodeApiError || error instanceof NodeOperationError
+		? error
+		: new NodeOperationError(context.getNode(), error instanceof Error ? error : String(error));
+
+/**
+ * The output item. A download that can never work (too big, not a video, refused by n8n's SSRF
+ * protection, no video URL) still starts the execution, with the reason in `downloadError`; any
+ * other failure is thrown, so the delivery is answered 5xx and the sender tries again later.
+ */
+async function deliveryItem(
+	context: IWebhookFunctions,
+	task: NormalisedTask,
+	download: DownloadChoice,
+	extra: IDataObject,
+): Promise<INodeExecutionData> {
+	let reason: { message: string; description: string } | undefined;
+	if (download && task.status === 'succeeded' && !task.videoUrl) {
+		reason = {
+			message: `Task ${task.taskId ?? '?'} succeeded but the delivery names no video URL`,
 			description:
-				'Use 16 to 128 letters, digits, "-" or "_", e.g. the output of `openssl rand -hex 24`.',
-		});
+				'The delivery is in "raw"; use Get Task with its id to read the task from the API.',
+		};
+	} else {
+		try {
+			// A delivery's URL is never the API's own answer, so the API key is never sent with it.
+			return await taskToItem.call(context, task, download, extra, undefined, 'delivery');
+		} catch (error) {
+			if (!(error instanceof NodeApiError) || downloadFailureOf(error) !== 'permanent') {
+				throw asNodeError(context, error);
+			}
+			reason = { message: error.message, description: error.description ?? '' };
+		}
 	}
-	if (verification !== 'urlToken' && secret === '') {
-		throw new NodeOperationError(context.getNode(), 'Invalid "Secret": it is empty', {
-			description: 'Enter the signing secret the sender uses, or choose another verification.',
-		});
-	}
-	return secret;
+	context.logger.warn(`Hailuo Trigger started the workflow without the video: ${reason.message}`);
+	return await taskToItem.call(
+		context,
+		task,
+		null,
+		{ ...extra, downloadError: reason },
+		undefined,
+		'delivery',
+	);
 }
 
 export class HailuoTrigger implements INodeType {
@@ -111,6 +189,15 @@ export class HailuoTrigger implements INodeType {
 				],
 			},
 			{
+				displayName:
+					'With no verification, anyone who knows this URL can start this workflow and make it ' +
+					'download any file they name. Use it only for testing, on a URL nobody else knows.',
+				name: 'noVerificationNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { verification: ['none'] } },
+			},
+			{
 				displayName: 'URL Token',
 				name: 'urlToken',
 				type: 'string',
@@ -169,15 +256,23 @@ export class HailuoTrigger implements INodeType {
 	};
 
 	// The URL is pasted by the user into Generate Video, so there is nothing to register upstream;
-	// activation only checks that the chosen verification is usable.
+	// activation only checks that the chosen verification is usable, and refuses it otherwise.
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				return false;
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
-				const verification = this.getNodeParameter('verification') as Verification;
-				if (verification !== 'none') readSecret(this, verification);
+				const check = verificationSettings(this);
+				if (!check.ok) {
+					throw new NodeOperationError(
+						this.getNode(),
+						`Invalid "${check.field}": ${check.problem}`,
+						{
+							description: check.fix,
+						},
+					);
+				}
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
@@ -199,31 +294,26 @@ export class HailuoTrigger implements INodeType {
 			: Buffer.from(JSON.stringify(this.getBodyData()));
 		if (raw.length > MAX_BODY_BYTES) return reply(413, { error: 'Payload too large' });
 
-		// 1. Verify, on the raw body, before anything else is read.
-		const verification = this.getNodeParameter('verification', 'urlToken') as Verification;
-		const secret = verification === 'none' ? '' : readSecret(this, verification);
-		const signatureHeader = String(this.getNodeParameter('signatureHeader', 'x-signature'));
-		let verdict: Verdict = { ok: true };
-		if (verification === 'urlToken') {
-			verdict = verifyUrlToken(
-				String(request.path ?? '')
-					.split('/')
-					.pop(),
-				secret,
+		// 1. Verify, on the raw body, before anything else is read. Unusable settings refuse all.
+		const check = verificationSettings(this);
+		if (!check.ok) {
+			this.logger.warn(
+				`Hailuo Trigger refused a delivery: "${check.field}" is unusable (${check.problem})`,
 			);
-		} else if (verification === 'standardWebhooks') {
-			verdict = verifyStandardWebhook(raw, headers, secret, Math.floor(Date.now() / 1000));
-		} else if (verification === 'hmacHeader') {
-			const encoding =
-				this.getNodeParameter('signatureEncoding', 'hex') === 'base64' ? 'base64' : 'hex';
-			verdict = verifyHmacHeader(raw, headers, { secret, headerName: signatureHeader, encoding });
+			return reply(401, { error: 'Unauthorized' });
 		}
+		const { settings } = check;
+		const verdict = verifyDelivery(settings, raw, headers, String(request.path ?? ''));
 		if (!verdict.ok) {
 			this.logger.warn(`Hailuo Trigger refused a delivery: ${verdict.reason}`);
 			return reply(401, { error: 'Unauthorized' });
 		}
 
-		// 2. Parse, tolerating any JSON object; anything else is the sender's error.
+		// 2. Parse, tolerating any JSON object; anything else is the sender's error. Depth is checked
+		// first, on the bytes, as n8n cannot store deeper data.
+		if (jsonNestingExceeds(raw, MAX_JSON_DEPTH)) {
+			return reply(400, { error: `The body is nested more than ${MAX_JSON_DEPTH} levels deep` });
+		}
 		let body: unknown;
 		try {
 			body = JSON.parse(raw.toString('utf8'));
@@ -249,25 +339,32 @@ export class HailuoTrigger implements INodeType {
 		if (!(EVENT_FILTERS[events] ?? EVENT_FILTERS.final)(task))
 			return reply(200, { received: true, ignored: true });
 		const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
-		const keys: string[] = [];
-		if (task.taskId !== null)
-			keys.push(`${scope}:task:${task.taskId}:${task.rawStatus ?? task.status}`);
-		if (verdict.deliveryId) keys.push(`${scope}:delivery:${verdict.deliveryId}`);
-		if (recentDeliveries.checkAndRemember(keys, Date.now()))
-			return reply(200, { received: true, duplicate: true });
+		const keys = deliveryKeys(scope, task, verdict.deliveryId, raw);
+		const state = recentDeliveries.begin(keys, Date.now());
+		if (state === 'duplicate') return reply(200, { received: true, duplicate: true });
+		// A copy of a delivery still being handled (e.g. during its download) is not a duplicate yet:
+		// the first may still fail. 503 with Retry-After makes the sender try it again, by which time
+		// it is either a duplicate (the first started its execution) or new (the first failed).
+		if (state === 'inProgress') {
+			response.setHeader('Retry-After', String(IN_PROGRESS_RETRY_AFTER_SECONDS));
+			return reply(503, { error: 'This event is being handled; retry shortly', retry: true });
+		}
 
 		// 5. Emit. A delivery that fails here is forgotten, so the sender's retry is not a "duplicate".
 		let emitted = false;
 		try {
+			const apiKey = await credentialApiKey(this);
 			const download = downloadChoice(this.getNode(), readOptions(this), false);
-			const item = await taskToItem.call(this, task, download, {
+			const item = await deliveryItem(this, task, download, {
 				receivedAt: new Date().toISOString(),
 				headers: publicHeaders(
 					headers,
-					verification === 'hmacHeader' ? signatureHeader : undefined,
-					[secret],
+					settings.verification === 'hmacHeader' ? settings.signatureHeader : undefined,
+					[settings.secret, apiKey],
 				),
 			});
+			item.json = redactJson(item.json, apiKey);
+			recentDeliveries.settle(keys, Date.now());
 			emitted = true;
 			return { workflowData: [[item]], webhookResponse: { received: true } };
 		} finally {

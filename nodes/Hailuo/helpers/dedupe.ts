@@ -1,36 +1,94 @@
+import { createHash } from 'node:crypto';
+
+import type { NormalisedTask } from './task';
+
+/** What a delivery is, measured against the ones before it. */
+export type DeliveryState = 'new' | 'duplicate' | 'inProgress';
+
 /**
  * Remembers deliveries for a while so a retried or doubled webhook starts one execution, not two.
- * In memory, per n8n process: senders retry within minutes, and a restart is rarer than a retry.
+ * A delivery is first "in flight" (being handled), then "done" once its execution is started, or
+ * forgotten when handling fails, so that the sender's retry is handled afresh. In memory, per n8n
+ * process: senders retry within minutes, and a restart is rarer than a retry.
  */
 export class RecentDeliveries {
-	private readonly seen = new Map<string, number>();
+	private readonly seen = new Map<string, { at: number; done: boolean }>();
 
 	constructor(
 		private readonly windowMs: number,
 		private readonly maxEntries: number,
 	) {}
 
-	/** Records the keys; says whether any of them was already seen inside the window. */
-	checkAndRemember(keys: string[], now: number): boolean {
+	/**
+	 * Says what the delivery with these keys is. A new one is recorded as in flight; a copy of one
+	 * in flight is "inProgress" (its fate is not known yet), of one done "duplicate".
+	 */
+	begin(keys: string[], now: number): DeliveryState {
 		this.prune(now);
-		const duplicate = keys.some((key) => this.seen.has(key));
-		for (const key of keys) {
-			// Re-inserting moves the key to the end, keeping the map in time order.
-			this.seen.delete(key);
-			this.seen.set(key, now);
-		}
-		return duplicate;
+		const entries = keys.map((key) => this.seen.get(key));
+		if (entries.some((entry) => entry?.done)) return 'duplicate';
+		if (entries.some((entry) => entry !== undefined)) return 'inProgress';
+		this.record(keys, now, false);
+		return 'new';
 	}
 
+	/** The delivery's execution started: copies from now on are duplicates. */
+	settle(keys: string[], now: number): void {
+		this.record(keys, now, true);
+	}
+
+	/** The delivery failed: its copies are new again. */
 	forget(keys: string[]): void {
 		for (const key of keys) this.seen.delete(key);
 	}
 
+	/** Records the keys as done at once; says whether any of them was already seen inside the window. */
+	checkAndRemember(keys: string[], now: number): boolean {
+		const state = this.begin(keys, now);
+		this.settle(keys, now);
+		return state !== 'new';
+	}
+
+	private record(keys: string[], now: number, done: boolean): void {
+		for (const key of keys) {
+			// Re-inserting moves the key to the end, keeping the map in time order.
+			this.seen.delete(key);
+			this.seen.set(key, { at: now, done });
+		}
+	}
+
 	private prune(now: number): void {
-		for (const [key, at] of this.seen) {
+		for (const [key, { at }] of this.seen) {
 			// Map keeps insertion order, so the oldest entries come first.
 			if (now - at <= this.windowMs && this.seen.size <= this.maxEntries) break;
 			this.seen.delete(key);
 		}
 	}
+}
+
+/**
+ * The keys that make two deliveries one event: the same task in the same normalised state
+ * (`SUCCESS`, `success` and `completed` are one), the same `webhook-id`, or, when a delivery has
+ * neither, the same raw body (by its SHA-256 digest).
+ */
+export function deliveryKeys(
+	scope: string,
+	task: Pick<NormalisedTask, 'taskId' | 'status' | 'rawStatus'>,
+	deliveryId: string | undefined,
+	rawBody: Buffer,
+): string[] {
+	const keys: string[] = [];
+	if (task.taskId !== null) {
+		// States nobody knows are kept apart by their own name rather than all read as "unknown".
+		const state =
+			task.status === 'unknown'
+				? `unknown:${(task.rawStatus ?? '').trim().toLowerCase()}`
+				: task.status;
+		keys.push(`${scope}:task:${task.taskId}:${state}`);
+	}
+	if (deliveryId) keys.push(`${scope}:delivery:${deliveryId}`);
+	if (keys.length === 0) {
+		keys.push(`${scope}:body:${createHash('sha256').update(rawBody).digest('hex')}`);
+	}
+	return keys;
 }

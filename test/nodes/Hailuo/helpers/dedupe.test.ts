@@ -1,4 +1,5 @@
-import { RecentDeliveries } from '../../../../nodes/Hailuo/helpers/dedupe';
+import { deliveryKeys, RecentDeliveries } from '../../../../nodes/Hailuo/helpers/dedupe';
+import type { NormalisedTask } from '../../../../nodes/Hailuo/helpers/task';
 
 test('a key seen inside the window is a duplicate; after the window it is new again', () => {
 	const recent = new RecentDeliveries(1000, 100);
@@ -24,4 +25,78 @@ test('forgotten keys are new again, and the memory stays bounded', () => {
 	for (const key of ['k1', 'k2', 'k3', 'k4']) recent.checkAndRemember([key], 2);
 	// The oldest entries went when the bound was passed.
 	expect(recent.checkAndRemember(['x'], 3)).toBe(false);
+});
+
+describe('in-flight deliveries', () => {
+	test('a copy of a delivery being handled is "inProgress", of one done a "duplicate"', () => {
+		const recent = new RecentDeliveries(60_000, 100);
+		expect(recent.begin(['task:t:succeeded'], 0)).toBe('new');
+		expect(recent.begin(['task:t:succeeded'], 1)).toBe('inProgress');
+		expect(recent.begin(['delivery:m', 'task:t:succeeded'], 2)).toBe('inProgress');
+		recent.settle(['task:t:succeeded'], 3);
+		expect(recent.begin(['task:t:succeeded'], 4)).toBe('duplicate');
+	});
+
+	test('when the first copy fails, the next one is new', () => {
+		const recent = new RecentDeliveries(60_000, 100);
+		expect(recent.begin(['k'], 0)).toBe('new');
+		expect(recent.begin(['k'], 1)).toBe('inProgress');
+		recent.forget(['k']);
+		expect(recent.begin(['k'], 2)).toBe('new');
+	});
+
+	test('a copy sharing a done key is a duplicate even if another of its keys is in flight', () => {
+		const recent = new RecentDeliveries(60_000, 100);
+		recent.begin(['a'], 0);
+		recent.settle(['a'], 0);
+		recent.begin(['b'], 1);
+		expect(recent.begin(['a', 'b'], 2)).toBe('duplicate');
+	});
+});
+
+describe('deliveryKeys', () => {
+	const raw = Buffer.from('{"status":"SUCCESS"}');
+	const task = (rawStatus: string | null, status = 'succeeded', taskId: string | null = 't1') => ({
+		taskId,
+		rawStatus,
+		status: status as NormalisedTask['status'],
+	});
+
+	test('one task in one state is one key, however the state is spelled', () => {
+		const keys = ['SUCCESS', 'success', 'completed', 'Succeeded'].map((rawStatus) =>
+			deliveryKeys('s', task(rawStatus), undefined, raw),
+		);
+		for (const found of keys) expect(found).toEqual(['s:task:t1:succeeded']);
+		expect(deliveryKeys('s', task('FAILED', 'failed'), undefined, raw)).toEqual([
+			's:task:t1:failed',
+		]);
+	});
+
+	test('states nobody knows are told apart by name, not lumped together as unknown', () => {
+		const a = deliveryKeys('s', task('RENDERING', 'unknown'), undefined, raw);
+		const b = deliveryKeys('s', task('Uploading', 'unknown'), undefined, raw);
+		expect(a).not.toEqual(b);
+		expect(deliveryKeys('s', task('rendering', 'unknown'), undefined, raw)).toEqual(a);
+	});
+
+	test('the webhook-id is a key too', () => {
+		expect(deliveryKeys('s', task('SUCCESS'), 'msg_1', raw)).toEqual([
+			's:task:t1:succeeded',
+			's:delivery:msg_1',
+		]);
+		expect(deliveryKeys('s', task('SUCCESS', 'succeeded', null), 'msg_1', raw)).toEqual([
+			's:delivery:msg_1',
+		]);
+	});
+
+	test('with neither a task id nor a webhook-id, the raw body digest is the key', () => {
+		const noId = task('SUCCESS', 'succeeded', null);
+		const [key] = deliveryKeys('s', noId, undefined, raw);
+		expect(key).toMatch(/^s:body:[0-9a-f]{64}$/);
+		expect(deliveryKeys('s', noId, undefined, Buffer.from(raw))).toEqual([key]);
+		expect(deliveryKeys('s', noId, undefined, Buffer.from('{"status":"SUCCESS" }'))).not.toEqual([
+			key,
+		]);
+		expect(deliveryKeys('other', noId, undefined, raw)).not.toEqual([key]);
+	});
 });

@@ -1,0 +1,117 @@
+import { hmacSecretProblem, standardWebhookKey } from './verify';
+
+export const VERIFICATIONS = ['urlToken', 'standardWebhooks', 'hmacHeader', 'none'] as const;
+export type Verification = (typeof VERIFICATIONS)[number];
+
+/** The trigger's verification parameters as n8n hands them over (expressions already resolved). */
+export interface VerificationParameters {
+	verification: unknown;
+	urlToken: unknown;
+	secret: unknown;
+	signatureHeader: unknown;
+	signatureEncoding: unknown;
+}
+
+export interface VerificationSettings {
+	verification: Verification;
+	/** The URL token or the signing secret; empty for "none". */
+	secret: string;
+	signatureHeader: string;
+	encoding: 'hex' | 'base64';
+}
+
+export type SettingsCheck =
+	| { ok: true; settings: VerificationSettings }
+	| { ok: false; field: string; problem: string; fix: string };
+
+const isVerification = (value: unknown): value is Verification =>
+	typeof value === 'string' && (VERIFICATIONS as readonly string[]).includes(value);
+
+/** A parameter's value as an error message may quote it: short, and never a secret's field. */
+const shown = (value: unknown): string => (JSON.stringify(value) ?? 'nothing').slice(0, 60);
+
+const ALLOWED = VERIFICATIONS.map((value) => `"${value}"`).join(', ');
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
+
+/**
+ * Checks the settings once, for activation and for every delivery alike: anything unknown or too
+ * weak is refused (fail closed), never read as "none".
+ */
+export function checkVerificationSettings(parameters: VerificationParameters): SettingsCheck {
+	const { verification } = parameters;
+	if (!isVerification(verification)) {
+		return {
+			ok: false,
+			field: 'Verification',
+			problem: `${shown(verification)} is not one of ${ALLOWED}`,
+			fix: `Choose one of ${ALLOWED}; an expression must give exactly one of them, in this letter case.`,
+		};
+	}
+	const base = { verification, secret: '', signatureHeader: '', encoding: 'hex' as const };
+	if (verification === 'none') return { ok: true, settings: base };
+
+	if (verification === 'urlToken') {
+		const token = String(parameters.urlToken ?? '').trim();
+		if (!/^[A-Za-z0-9_-]{16,128}$/.test(token)) {
+			return {
+				ok: false,
+				field: 'URL Token',
+				problem: 'it must be 16 to 128 letters, digits, "-" or "_"',
+				fix: 'Use a long random string, e.g. the output of `openssl rand -hex 24`.',
+			};
+		}
+		return { ok: true, settings: { ...base, secret: token } };
+	}
+
+	const secret = String(parameters.secret ?? '').trim();
+	if (secret === '') {
+		return {
+			ok: false,
+			field: 'Secret',
+			problem: 'it is empty',
+			fix: 'Enter the signing secret the sender uses, or choose another verification.',
+		};
+	}
+	if (verification === 'standardWebhooks') {
+		const key = standardWebhookKey(secret);
+		if ('reason' in key) {
+			return {
+				ok: false,
+				field: 'Secret',
+				problem: key.reason,
+				fix: 'Paste the whole "whsec_…" secret the sender shows (base64 of at least 16 random bytes).',
+			};
+		}
+		return { ok: true, settings: { ...base, secret } };
+	}
+
+	const weak = hmacSecretProblem(secret);
+	if (weak) {
+		return {
+			ok: false,
+			field: 'Secret',
+			problem: weak,
+			fix: 'Use a long random signing secret, e.g. the output of `openssl rand -hex 24`, on both sides.',
+		};
+	}
+	const signatureHeader = String(parameters.signatureHeader ?? '').trim();
+	if (!HEADER_NAME.test(signatureHeader)) {
+		return {
+			ok: false,
+			field: 'Signature Header',
+			problem: 'it is not a header name',
+			fix: 'Enter the name of the header that carries the signature, e.g. x-signature.',
+		};
+	}
+	const encoding = parameters.signatureEncoding;
+	if (encoding !== 'hex' && encoding !== 'base64') {
+		return {
+			ok: false,
+			field: 'Signature Encoding',
+			problem: `${shown(encoding)} is not "hex" or "base64"`,
+			fix: 'Choose "hex" or "base64".',
+		};
+	}
+	return { ok: true, settings: { verification, secret, signatureHeader, encoding } };
+}

@@ -1,0 +1,24 @@
+import { redactJson } from '../../../../nodes/Hailuo/helpers/redactJson';
+
+const KEY = 'aio_secret_key_0123456789';
+
+test('removes the API key from every text and key, at any depth, leaving the rest alone', () => {
+	const json = {
+		error: `upstream said: Bearer ${KEY} is invalid`,
+		raw: { data: { list: [`x${KEY}y`, 3, null, true, { [KEY]: KEY }] } },
+		count: 2,
+	};
+	const redacted = redactJson(json, KEY);
+	expect(JSON.stringify(redacted)).not.toContain(KEY);
+	expect(redacted).toEqual({
+		error: 'upstream said: Bearer *** is invalid',
+		raw: { data: { list: ['x***y', 3, null, true, { '***': '***' }] } },
+		count: 2,
+	});
+	expect(json.error).toContain(KEY);
+});
+
+test('no key, nothing changes', () => {
+	const json = { a: 'aio_', b: ['c'] };
+	expect(redactJson(json, '')).toEqual(json);
+});
