@@ -19,7 +19,9 @@ export class Collector {
 			req.on('data', (chunk: Buffer) => chunks.push(chunk));
 			req.on('end', () => {
 				try {
-					this.received.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
+					this.received.push(
+						JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+					);
 				} catch {
 					this.received.push({ unparsable: Buffer.concat(chunks).toString('utf8') });
 				}
@@ -33,13 +35,19 @@ export class Collector {
 
 	async stop(): Promise<void> {
 		this.server?.closeAllConnections();
-		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+		await new Promise<void>((resolve) =>
+			this.server ? this.server.close(() => resolve()) : resolve(),
+		);
 	}
 
 	/** Waits until `predicate` holds for what arrived, or the time is up. */
-	async waitFor(predicate: (received: Array<Record<string, unknown>>) => boolean, timeoutMs: number) {
+	async waitFor(
+		predicate: (received: Array<Record<string, unknown>>) => boolean,
+		timeoutMs: number,
+	) {
 		const deadline = Date.now() + timeoutMs;
-		while (!predicate(this.received) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+		while (!predicate(this.received) && Date.now() < deadline)
+			await new Promise((resolve) => setTimeout(resolve, 100));
 		return this.received;
 	}
 }

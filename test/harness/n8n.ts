@@ -4,7 +4,12 @@
  * n8n's own node-test harness is not published, so this is the small part we write ourselves.
  */
 import { Container } from '@n8n/di';
-import { BinaryDataService, ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
+import {
+	BinaryDataService,
+	ExecutionLifecycleHooks,
+	PackageDirectoryLoader,
+	WorkflowExecute,
+} from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
@@ -54,7 +59,11 @@ function startNode(items: InputItem[]): INodeType {
 				const entry: INodeExecutionData = { json: item.json ?? {}, pairedItem: { item: index } };
 				for (const [field, file] of Object.entries(item.binary ?? {})) {
 					entry.binary ??= {};
-					entry.binary[field] = await this.helpers.prepareBinaryData(file.data, file.fileName, file.mimeType);
+					entry.binary[field] = await this.helpers.prepareBinaryData(
+						file.data,
+						file.fileName,
+						file.mimeType,
+					);
 				}
 				out.push(entry);
 			}
@@ -98,16 +107,25 @@ class CredentialsHelper extends ICredentialsHelper {
 		return true;
 	}
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, requestOptions: IHttpRequestOptions) {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+	) {
 		const type = this.loader.credentialTypes[typeName]?.type;
 		const auth = type?.authenticate;
 		if (!auth || typeof auth === 'function' || auth.type !== 'generic') return requestOptions;
 		const resolve = (value: unknown) =>
 			typeof value === 'string' && value.startsWith('=')
-				? value.slice(1).replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key: string) => String(credentials[key] ?? ''))
+				? value
+						.slice(1)
+						.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key: string) =>
+							String(credentials[key] ?? ''),
+						)
 				: value;
 		const headers: IDataObject = { ...(requestOptions.headers ?? {}) };
-		for (const [name, value] of Object.entries(auth.properties.headers ?? {})) headers[name] = resolve(value) as string;
+		for (const [name, value] of Object.entries(auth.properties.headers ?? {}))
+			headers[name] = resolve(value) as string;
 		return { ...requestOptions, headers };
 	}
 
@@ -157,7 +175,12 @@ export interface RunResult {
 	error?: { message: string; description?: string | null; node?: string };
 }
 
-let loaded: Promise<{ loader: PackageDirectoryLoader; types: Record<string, INodeType | IVersionedNodeType> }> | undefined;
+let loaded:
+	| Promise<{
+			loader: PackageDirectoryLoader;
+			types: Record<string, INodeType | IVersionedNodeType>;
+	  }>
+	| undefined;
 
 /** Loads the built package (dist/) through n8n's package loader, once per test file. */
 export async function loadPackage() {
@@ -166,7 +189,8 @@ export async function loadPackage() {
 		const loader = new PackageDirectoryLoader(PACKAGE_ROOT);
 		await loader.loadAll();
 		const types: Record<string, INodeType | IVersionedNodeType> = {};
-		for (const [name, data] of Object.entries(loader.nodeTypes)) types[`${PACKAGE_NAME}.${name}`] = data.type;
+		for (const [name, data] of Object.entries(loader.nodeTypes))
+			types[`${PACKAGE_NAME}.${name}`] = data.type;
 		return { loader, types };
 	})();
 	return await loaded;
@@ -175,7 +199,10 @@ export async function loadPackage() {
 let executionCounter = 0;
 
 /** A workflow of the start node followed by one Hailuo node with the given parameters. */
-export function hailuoWorkflow(parameters: Record<string, unknown>, extra: Partial<INode> = {}): INode[] {
+export function hailuoWorkflow(
+	parameters: Record<string, unknown>,
+	extra: Partial<INode> = {},
+): INode[] {
 	return [
 		{
 			id: 'start',
@@ -201,7 +228,10 @@ export function hailuoWorkflow(parameters: Record<string, unknown>, extra: Parti
 /** Everything one execution needs: the workflow (nodes chained in order) and n8n's additional data. */
 export async function prepareExecution(nodes: INode[], options: RunOptions = {}) {
 	const { loader, types } = await loadPackage();
-	const nodeTypes = new NodeTypes({ ...types, [START_TYPE]: startNode(options.items ?? [{ json: {} }]) });
+	const nodeTypes = new NodeTypes({
+		...types,
+		[START_TYPE]: startNode(options.items ?? [{ json: {} }]),
+	});
 	const connections: Workflow['connectionsBySourceNode'] = {};
 	for (let i = 0; i < nodes.length - 1; i++) {
 		connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
@@ -272,7 +302,10 @@ export function resultOf(run: IRun, nodes: INode[]): RunResult {
 /** Runs Start → the given nodes in a chain, through the real engine. */
 export async function runWorkflow(nodes: INode[], options: RunOptions = {}): Promise<RunResult> {
 	const { workflow, additionalData, mode } = await prepareExecution(nodes, options);
-	const execution = new WorkflowExecute(additionalData, mode).run({ workflow, startNode: nodes[0] });
+	const execution = new WorkflowExecute(additionalData, mode).run({
+		workflow,
+		startNode: nodes[0],
+	});
 	options.onStart?.(execution);
 	return resultOf(await execution, nodes);
 }

@@ -79,7 +79,10 @@ export class WebhookServer {
 
 	private readonly waiting = new Map<string, Waiting>();
 
-	private readonly triggers = new Map<string, Execution & { credentials: RunOptions['credentials'] }>();
+	private readonly triggers = new Map<
+		string,
+		Execution & { credentials: RunOptions['credentials'] }
+	>();
 
 	private triggerCount = 0;
 
@@ -101,7 +104,9 @@ export class WebhookServer {
 
 	async stop(): Promise<void> {
 		this.server?.closeAllConnections();
-		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+		await new Promise<void>((resolve) =>
+			this.server ? this.server.close(() => resolve()) : resolve(),
+		);
 	}
 
 	/**
@@ -131,7 +136,10 @@ export class WebhookServer {
 	}
 
 	/** Activates a trigger workflow (trigger first); returns its production URL here. */
-	async activate(nodes: INode[], credentials: Record<string, ICredentialDataDecryptedObject>): Promise<string> {
+	async activate(
+		nodes: INode[],
+		credentials: Record<string, ICredentialDataDecryptedObject>,
+	): Promise<string> {
 		const execution = await prepareExecution(nodes, {
 			credentials,
 			mode: 'webhook',
@@ -140,9 +148,18 @@ export class WebhookServer {
 		const trigger = nodes[0];
 		const description = this.nodeType(execution.workflow, trigger).description.webhooks?.[0];
 		const path = String(
-			execution.workflow.expression.getSimpleParameterValue(trigger, description?.path ?? '', 'webhook', {}),
+			execution.workflow.expression.getSimpleParameterValue(
+				trigger,
+				description?.path ?? '',
+				'webhook',
+				{},
+			),
 		);
-		this.triggers.set(`/webhook/${execution.workflow.id}/${path}`, { ...execution, nodes, credentials });
+		this.triggers.set(`/webhook/${execution.workflow.id}/${path}`, {
+			...execution,
+			nodes,
+			credentials,
+		});
 		return `${this.baseUrl}/webhook/${execution.workflow.id}/${path}`;
 	}
 
@@ -191,9 +208,11 @@ export class WebhookServer {
 				this.waiting.delete(waitingId);
 				const stack = waiting.data.executionData?.nodeExecutionStack ?? [];
 				stack[0].data.main = result.workflowData;
-				const run = await new WorkflowExecute(waiting.additionalData, waiting.mode, waiting.data).processRunExecutionData(
-					waiting.workflow,
-				);
+				const run = await new WorkflowExecute(
+					waiting.additionalData,
+					waiting.mode,
+					waiting.data,
+				).processRunExecutionData(waiting.workflow);
 				waiting.done(resultOf(run, waiting.nodes));
 			}
 			return;
@@ -208,15 +227,26 @@ export class WebhookServer {
 			mode: 'webhook',
 			workflowId: trigger.workflow.id,
 		});
-		const { result, response } = await this.callWebhook({ ...execution, nodes: trigger.nodes }, triggerNode, request, null);
+		const { result, response } = await this.callWebhook(
+			{ ...execution, nodes: trigger.nodes },
+			triggerNode,
+			request,
+			null,
+		);
 		writeResponse(res, result, response);
 		if (!result.workflowData) return;
 		const data = createRunExecutionData({
-			executionData: { nodeExecutionStack: [{ node: triggerNode, data: { main: result.workflowData }, source: null }] },
+			executionData: {
+				nodeExecutionStack: [
+					{ node: triggerNode, data: { main: result.workflowData }, source: null },
+				],
+			},
 		});
-		const run = await new WorkflowExecute(execution.additionalData, 'webhook', data).processRunExecutionData(
-			execution.workflow,
-		);
+		const run = await new WorkflowExecute(
+			execution.additionalData,
+			'webhook',
+			data,
+		).processRunExecutionData(execution.workflow);
 		this.executions.push(resultOf(run, trigger.nodes));
 	}
 
@@ -228,12 +258,20 @@ export class WebhookServer {
 	): Promise<{ result: IWebhookResponseData; response: ResponseRecorder }> {
 		const nodeType = this.nodeType(execution.workflow, node);
 		const response = new ResponseRecorder();
-		const additionalData = { ...execution.additionalData, httpRequest: request, httpResponse: response };
+		const additionalData = {
+			...execution.additionalData,
+			httpRequest: request,
+			httpResponse: response,
+		};
 		const webhookData: IWebhookData = {
 			httpMethod: 'POST',
 			node: node.name,
 			path: request.path,
-			webhookDescription: nodeType.description.webhooks?.[0] ?? { name: 'default', httpMethod: 'POST', path: '' },
+			webhookDescription: nodeType.description.webhooks?.[0] ?? {
+				name: 'default',
+				httpMethod: 'POST',
+				path: '',
+			},
 			workflowId: execution.workflow.id,
 			workflowExecuteAdditionalData: additionalData as never,
 		};
@@ -252,7 +290,11 @@ export class WebhookServer {
 	}
 }
 
-function writeResponse(res: ServerResponse, result: IWebhookResponseData, response: ResponseRecorder): void {
+function writeResponse(
+	res: ServerResponse,
+	result: IWebhookResponseData,
+	response: ResponseRecorder,
+): void {
 	if (result.noWebhookResponse) return send(res, response.statusCode, response.body ?? {});
 	send(res, 200, result.webhookResponse ?? {});
 }
