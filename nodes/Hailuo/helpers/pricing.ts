@@ -80,6 +80,18 @@ export function describeBatchCost({ videos, atMost, unpriced }: BatchCost): stri
 	);
 }
 
+/**
+ * Why a run is over "Max Credits per Run", or undefined when it is within every limit set (items
+ * may carry different limits through an expression: the strictest applies; 0 is no limit).
+ */
+export function overBudget(cost: BatchCost, limits: number[]): string | undefined {
+	const set = limits.filter((limit) => limit > 0);
+	if (set.length === 0) return undefined;
+	const limit = Math.min(...set);
+	if (cost.atMost <= limit) return undefined;
+	return `Over "Max Credits per Run" (${limit}): ${describeBatchCost(cost)}`;
+}
+
 function priceText(model: Model, duration: Duration, resolution: Resolution): string {
 	if (duration === '10' && resolution === '1080P') {
 		return (

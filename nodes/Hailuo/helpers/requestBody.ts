@@ -145,6 +145,40 @@ export interface BodyProblem {
 }
 
 /**
+ * What "Wait for Callback" cannot work with: the node sends the execution's own resume URL as
+ * `callback_url`, and there is one resume URL per execution.
+ */
+export function callbackModeProblem(
+	itemCount: number,
+	parameters: GenerateVideoParameters,
+): BodyProblem | undefined {
+	if (itemCount > 1) {
+		// A second item's callback would find the run already resumed.
+		return {
+			field: 'Wait Mode',
+			problem:
+				'"Wait for Callback" takes one item per run; use "Wait Until Done (Poll)" for ' +
+				'batches, or put the node in a Loop Over Items',
+		};
+	}
+	if (parameters.callbackUrl) {
+		return {
+			field: 'Callback URL',
+			problem: 'leave it empty with "Wait for Callback": the node sends its own resume URL',
+		};
+	}
+	if ('callback_url' in parameters.extraBody) {
+		return {
+			field: 'Extra Body Fields',
+			problem:
+				'"callback_url" cannot be set with "Wait for Callback": the node sends its own resume ' +
+				'URL there, and the run would wait for a call that never comes',
+		};
+	}
+	return undefined;
+}
+
+/**
  * Checks the body as it will be sent. A problem in a key that "Extra Body Fields" set is reported
  * against that field, naming the key; otherwise against the node's own field.
  */

@@ -296,6 +296,13 @@ export const waitOptionsSchema = z.object({
 
 export type WaitOptions = z.infer<typeof waitOptionsSchema>;
 
+export const maxCreditsSchema = z.object({
+	maxCredits: z
+		.number({ invalid_type_error: 'must be a number' })
+		.finite('must be a number')
+		.min(0, 'must be 0 (no limit) or more'),
+});
+
 export const binaryFieldSchema = z
 	.string({ invalid_type_error: 'must be text' })
 	.trim()
