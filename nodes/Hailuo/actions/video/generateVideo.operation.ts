@@ -5,7 +5,6 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
-import { z } from 'zod';
 
 import { readInputImage } from '../../helpers/inputImage';
 import {
@@ -19,12 +18,14 @@ import {
 	describeBatchCost,
 	estimateRequest,
 	HIGHEST_KNOWN_CREDITS,
+	overBudget,
 	priceNotices,
 } from '../../helpers/pricing';
-import { buildRequestBody, checkRequestBody } from '../../helpers/requestBody';
+import { buildRequestBody, callbackModeProblem, checkRequestBody } from '../../helpers/requestBody';
 import {
 	failParameter,
 	generateVideoSchema,
+	maxCreditsSchema,
 	parseParameters,
 	waitOptionsSchema,
 } from '../../helpers/schemas';
@@ -197,13 +198,6 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-const maxCreditsSchema = z.object({
-	maxCredits: z
-		.number({ invalid_type_error: 'must be a number' })
-		.min(0, 'must be 0 (no limit) or more')
-		.finite(),
-});
-
 /** Everything the request needs, validated before anything is sent for any item. */
 export async function prepare(this: IExecuteFunctions, i: number) {
 	const node = this.getNode();
@@ -240,33 +234,8 @@ export async function prepare(this: IExecuteFunctions, i: number) {
 		i,
 	);
 	if (wait.waitMode === 'callback') {
-		// One resume URL per execution: a second item's callback would find the run already resumed.
-		if (this.getInputData().length > 1) {
-			failParameter(
-				node,
-				'Wait Mode',
-				'"Wait for Callback" takes one item per run; use "Wait Until ' +
-					'Done (Poll)" for batches, or put the node in a Loop Over Items',
-				i,
-			);
-		}
-		if (parameters.callbackUrl) {
-			failParameter(
-				node,
-				'Callback URL',
-				'leave it empty with "Wait for Callback": the node sends its own resume URL',
-				i,
-			);
-		}
-		if ('callback_url' in parameters.extraBody) {
-			failParameter(
-				node,
-				'Extra Body Fields',
-				'"callback_url" cannot be set with "Wait for Callback": the node sends its own resume ' +
-					'URL there, and the run would wait for a call that never comes',
-				i,
-			);
-		}
+		const problem = callbackModeProblem(this.getInputData().length, parameters);
+		if (problem) failParameter(node, problem.field, problem.problem, i);
 	}
 	// The image last: reading a binary one costs more than every other check.
 	const image = await readInputImage.call(this, i);
@@ -289,21 +258,17 @@ export async function beforeRun(
 ): Promise<void> {
 	const cost = batchCost(prepared.map(({ estimate }) => estimate));
 	this.logger.info(`Hailuo estimate: ${describeBatchCost(cost)}`);
-	// Set by an expression, the limit could differ per item: the strictest one applies.
-	const limits = prepared.map(({ maxCredits }) => maxCredits).filter((limit) => limit > 0);
-	if (limits.length === 0) return;
-	const limit = Math.min(...limits);
-	if (cost.atMost <= limit) return;
-	throw new NodeOperationError(
-		this.getNode(),
-		`Over "Max Credits per Run" (${limit}): ${describeBatchCost(cost)}`,
-		{
-			description:
-				'Nothing was sent to the API and no credits were used. Pro videos count at ' +
-				`${HIGHEST_KNOWN_CREDITS} credits, the top of their published range. Raise the limit ` +
-				'(0 means no limit), or send fewer items per run, e.g. with Loop Over Items.',
-		},
+	const refusal = overBudget(
+		cost,
+		prepared.map(({ maxCredits }) => maxCredits),
 	);
+	if (!refusal) return;
+	throw new NodeOperationError(this.getNode(), refusal, {
+		description:
+			'Nothing was sent to the API and no credits were used. Pro videos count at ' +
+			`${HIGHEST_KNOWN_CREDITS} credits, the top of their published range. Raise the limit ` +
+			'(0 means no limit), or send fewer items per run, e.g. with Loop Over Items.',
+	});
 }
 
 export async function execute(
