@@ -203,7 +203,7 @@ describe('batches', () => {
 	});
 
 	test('create requests are bounded by "Parallel Create Requests"', async () => {
-		sandbox.configure({ createDelayMs: 150 });
+		sandbox.configure({ createDelayMs: 600 });
 		await runWorkflow(
 			hailuoWorkflow({
 				operation: 'generateVideo',

@@ -1,25 +1,87 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, Logger } from 'n8n-workflow';
 
+import type { Verdict } from '../helpers/governor';
+import { RequestGovernor } from '../helpers/governor';
 import { Limiter } from '../helpers/limiter';
 import { BatchProgress } from '../helpers/polling';
+import { isRateLimited, retryAfterSeconds } from '../transport';
 
-/** What the items of one node run share: request limits and progress reporting. */
+/** How fast one node run may call the API, from the options of its first item. */
+export interface Pace {
+	createsPerSecond: number;
+	readsPerSecond: number;
+	/** Creates waiting for their answer at once. */
+	createConcurrency: number;
+}
+
+export const DEFAULT_PACE: Pace = { createsPerSecond: 5, readsPerSecond: 10, createConcurrency: 5 };
+
+// A refused create started no job, so it is safe to send again; a few times, then the 429 stands.
+const MAX_CREATE_TRIES = 8;
+
+const judge = (outcome: { ok: boolean; error?: unknown }): Verdict =>
+	!outcome.ok && isRateLimited(outcome.error)
+		? { rateLimited: true, retryAfterSeconds: retryAfterSeconds(outcome.error) }
+		: { rateLimited: false };
+
+/**
+ * What the items of one node run share: one pace for creates and one for task reads (spread
+ * evenly, slowed down together when the API says "too many"), and progress reporting.
+ */
 export class Batch {
-	private readonly limiters = new Map<string, Limiter>();
-
 	readonly progress: BatchProgress;
 
+	private readonly logger: Logger;
+
+	private readonly signal: AbortSignal;
+
+	private creates?: { governor: RequestGovernor; inFlight: Limiter };
+
+	private reads?: RequestGovernor;
+
 	constructor(context: IExecuteFunctions, itemCount: number) {
+		this.logger = context.logger;
+		this.signal = context.getExecutionCancelSignal() ?? new AbortController().signal;
 		this.progress = new BatchProgress(context.logger, itemCount);
 	}
 
-	/** The limiter named `name`, made with the size the first item asks for. */
-	limiter(name: string, size: () => number): Limiter {
-		let limiter = this.limiters.get(name);
-		if (!limiter) {
-			limiter = new Limiter(size());
-			this.limiters.set(name, limiter);
+	/** One task read, in its turn. Errors pass through: the caller decides whether to read again. */
+	async read<T>(pace: Pace, request: () => Promise<T>): Promise<T> {
+		this.reads ??= new RequestGovernor({ perSecond: pace.readsPerSecond });
+		return await this.governed('task reads', this.reads, request);
+	}
+
+	/** One create, in its turn; sent again only when the API refused it for the pace. */
+	async create<T>(pace: Pace, request: () => Promise<T>): Promise<T> {
+		this.creates ??= {
+			governor: new RequestGovernor({ perSecond: pace.createsPerSecond }),
+			inFlight: new Limiter(pace.createConcurrency),
+		};
+		const { governor, inFlight } = this.creates;
+		for (let tries = 1; ; tries++) {
+			try {
+				return await inFlight.run(async () => await this.governed('creates', governor, request));
+			} catch (error) {
+				if (!isRateLimited(error) || tries >= MAX_CREATE_TRIES || this.signal.aborted) throw error;
+			}
 		}
-		return limiter;
+	}
+
+	/** Requests sent and refused for the pace, per kind: figures for the benchmark. */
+	get counts() {
+		return { creates: this.creates?.governor.counts, reads: this.reads?.counts };
+	}
+
+	private async governed<T>(kind: string, governor: RequestGovernor, request: () => Promise<T>) {
+		const before = governor.currentRate;
+		try {
+			return await governor.run(request, judge, this.signal);
+		} finally {
+			if (governor.currentRate < before) {
+				this.logger.info(
+					`Hailuo: the API is limiting the request rate; ${kind} slowed to ${governor.currentRate.toFixed(1)}/s`,
+				);
+			}
+		}
 	}
 }

@@ -102,6 +102,11 @@ export function ssrfRefusal(error: unknown): string | undefined {
 	return undefined;
 }
 
+/** Whether the API refused a request for the pace (HTTP 429 or MiniMax's 1002 envelope). */
+export function isRateLimited(error: unknown): error is NodeApiError {
+	return error instanceof NodeApiError && RATE_LIMIT_CODES.has(String(error.httpCode ?? ''));
+}
+
 /** The wait a 429 asked for, in seconds, if it said. */
 export function retryAfterSeconds(error: unknown): number | undefined {
 	const asked = error instanceof NodeApiError ? error.context.retryAfterSeconds : undefined;

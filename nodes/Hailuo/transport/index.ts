@@ -12,7 +12,14 @@ import { findEnvelopeError } from './envelope';
 import { errorMessage, mapApiError, redact, ssrfRefusal } from './errors';
 import { isHttpUrl } from './url';
 
-export { isTransient, mapApiError, redact, retryAfterSeconds, ssrfRefusal } from './errors';
+export {
+	isRateLimited,
+	isTransient,
+	mapApiError,
+	redact,
+	retryAfterSeconds,
+	ssrfRefusal,
+} from './errors';
 
 export const CREDENTIAL_NAME = 'hailuoApi';
 

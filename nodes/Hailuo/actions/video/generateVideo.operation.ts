@@ -32,6 +32,7 @@ import {
 import { normaliseTask } from '../../helpers/task';
 import { createTask } from '../../transport';
 import type { Batch } from '../batch';
+import { DEFAULT_PACE } from '../batch';
 import { taskToItem } from '../taskItem';
 import { waitForVideo, waitOptionFields } from './waitForVideo';
 
@@ -277,11 +278,13 @@ export async function execute(
 	i: number,
 	batch: Batch,
 ): Promise<INodeExecutionData> {
-	const creates = batch.limiter('create', () => wait.createConcurrency);
+	const pace = { ...DEFAULT_PACE, createConcurrency: wait.createConcurrency };
 	const extra: IDataObject = { estimatedCredits: estimate.estimatedCredits };
 	if (estimate.note) extra.estimateNote = estimate.note;
 
-	const created = normaliseTask(await creates.run(async () => await createTask.call(this, body)));
+	const created = normaliseTask(
+		await batch.create(pace, async () => await createTask.call(this, body)),
+	);
 	const taskId = created.taskId;
 	if (!taskId) {
 		throw new NodeApiError(

@@ -12,6 +12,7 @@ import { parseParameters, taskIdInputSchema } from '../../helpers/schemas';
 import { normaliseTask } from '../../helpers/task';
 import { readTask } from '../../transport';
 import type { Batch } from '../batch';
+import { DEFAULT_PACE } from '../batch';
 import { taskToItem } from '../taskItem';
 
 const properties: INodeProperties[] = [
@@ -48,9 +49,8 @@ export async function execute(
 	i: number,
 	batch: Batch,
 ): Promise<INodeExecutionData> {
-	const reads = batch.limiter('read', () => 10);
 	const task = normaliseTask(
-		await reads.run(async () => await readTask.call(this, taskId)),
+		await batch.read(DEFAULT_PACE, async () => await readTask.call(this, taskId)),
 		taskId,
 	);
 	return await taskToItem.call(this, task, download, {}, i);

@@ -13,6 +13,7 @@ import type { NormalisedTask } from '../../helpers/task';
 import { normaliseTask } from '../../helpers/task';
 import { isTransient, READ_TIMEOUT_MS, readTask, retryAfterSeconds } from '../../transport';
 import type { Batch } from '../batch';
+import { DEFAULT_PACE } from '../batch';
 import { taskToItem } from '../taskItem';
 
 /** How far past Max Wait the last read may run. */
@@ -78,12 +79,12 @@ export async function waitForVideo(
 	const deadline = startedAt + wait.maxWait * 1000;
 	const outcome = await pollUntilDone({
 		fetchTask: async () => {
-			// A read that hangs must not hold the node much past Max Wait.
-			const timeoutMs = Math.min(
-				READ_TIMEOUT_MS,
-				Math.max(deadline - Date.now(), 0) + READ_GRACE_MS,
-			);
-			const task = normaliseTask(await readTask.call(this, taskId, timeoutMs), taskId);
+			const body = await batch.read(DEFAULT_PACE, async () => {
+				// A read that hangs must not hold the node much past Max Wait.
+				const left = Math.max(deadline - Date.now(), 0);
+				return await readTask.call(this, taskId, Math.min(READ_TIMEOUT_MS, left + READ_GRACE_MS));
+			});
+			const task = normaliseTask(body, taskId);
 			if (task.status === 'unknown' || task.status === 'queued' || task.status === 'running') {
 				batch.progress.stillWaiting(taskId, task.rawStatus);
 			}
