@@ -59,10 +59,15 @@ export class Batch {
 		};
 		const { governor, inFlight } = this.creates;
 		for (let tries = 1; ; tries++) {
-			try {
-				return await inFlight.run(async () => await this.governed('creates', governor, request));
-			} catch (error) {
-				if (!isRateLimited(error) || tries >= MAX_CREATE_TRIES || this.signal.aborted) throw error;
+			const outcome = await inFlight
+				.run(async () => await this.governed('creates', governor, request))
+				.then(
+					(value) => ({ ok: true as const, value }),
+					(error: unknown) => ({ ok: false as const, error }),
+				);
+			if (outcome.ok) return outcome.value;
+			if (!isRateLimited(outcome.error) || tries >= MAX_CREATE_TRIES || this.signal.aborted) {
+				throw outcome.error;
 			}
 		}
 	}
