@@ -72,6 +72,11 @@ export interface Behaviour {
 	callbackRetries: number;
 	/** How long one delivery attempt may take before it counts as unanswered. */
 	callbackTimeoutMs: number;
+	/**
+	 * As a real API does: more creates (or task reads) than this within one second are answered
+	 * 429 with `Retry-After: 1`, each kind counted on its own.
+	 */
+	rateLimitPerSecond?: number;
 }
 
 export interface RecordedRequest {
@@ -301,6 +306,9 @@ export class SandboxApi {
 	/** Back to the defaults, with no jobs, faults or recorded requests. */
 	reset(): this {
 		this.behaviour = { ...DEFAULTS };
+		this.accepted = { create: [], task: [] };
+		this.rateLimited.create = 0;
+		this.rateLimited.task = 0;
 		this.faults = [];
 		this.jobs.clear();
 		this.challenged.clear();
@@ -313,6 +321,33 @@ export class SandboxApi {
 	requestsTo(endpoint: Exclude<Endpoint, 'any'>): RecordedRequest[] {
 		return this.requests.filter((request) => endpointOf(request) === endpoint);
 	}
+
+	/** The most requests to an endpoint that arrived within any one second. */
+	peakPerSecond(endpoint: Exclude<Endpoint, 'any'>): number {
+		const times = this.requestsTo(endpoint).map((request) => request.at);
+		let peak = 0;
+		for (let first = 0, last = 0; last < times.length; last++) {
+			while (times[last] - times[first] >= 1000) first++;
+			peak = Math.max(peak, last - first + 1);
+		}
+		return peak;
+	}
+
+	/** Requests answered 429 by `rateLimitPerSecond`, per endpoint. */
+	readonly rateLimited = { create: 0, task: 0 };
+
+	/** Whether one more request to this endpoint now would exceed `rateLimitPerSecond`. */
+	private overRate(endpoint: 'create' | 'task', now: number): boolean {
+		const limit = this.behaviour.rateLimitPerSecond;
+		if (limit === undefined) return false;
+		const recent = this.accepted[endpoint].filter((at) => now - at < 1000);
+		this.accepted[endpoint] = recent;
+		if (recent.length >= limit) return true;
+		recent.push(now);
+		return false;
+	}
+
+	private accepted: Record<'create' | 'task', number[]> = { create: [], task: [] };
 
 	/** A job's raw state and result at this moment. */
 	private stateOf(job: Job): { rawState: string; videoUrl: string | null; error: string | null } {
@@ -422,6 +457,10 @@ export class SandboxApi {
 
 		if (req.headers.authorization !== `Bearer ${this.behaviour.apiKey}`) {
 			return send(res, 401, { code: 401, message: 'Invalid API key' });
+		}
+		if (this.overRate(endpoint, recorded.at)) {
+			this.rateLimited[endpoint]++;
+			return send(res, 429, { code: 429, message: 'Too many requests' }, { 'Retry-After': '1' });
 		}
 		if (endpoint === 'create') {
 			this.activeCreates++;
