@@ -82,6 +82,9 @@ export class N8nInstance {
 	/** The only folder n8n's file nodes may touch. */
 	readonly filesDir = join(this.root, 'files');
 
+	/** n8n's temporary folder (it makes e.g. n8nDataTableUploads there), so that it goes with the run. */
+	private readonly tmpDir = join(this.root, 'tmp');
+
 	private server?: ChildProcess;
 
 	private serverLog = '';
@@ -92,6 +95,7 @@ export class N8nInstance {
 		private readonly brokerPort: number,
 	) {
 		mkdirSync(this.filesDir, { recursive: true });
+		mkdirSync(this.tmpDir);
 	}
 
 	/**
@@ -138,6 +142,7 @@ export class N8nInstance {
 			NODE_ENV: 'production',
 			PATH: `${dirname(this.runtime.node24)}:${process.env.PATH ?? ''}`,
 			N8N_USER_FOLDER: this.userFolder,
+			TMPDIR: this.tmpDir,
 			N8N_ENCRYPTION_KEY: 'hailuo-e2e-throwaway-key',
 			DB_TYPE: 'sqlite',
 			N8N_HOST: '127.0.0.1',
