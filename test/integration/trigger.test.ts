@@ -648,6 +648,16 @@ describe('trigger downloads', () => {
 		expect(await deliver(url, task)).toMatchObject({ status: 500, started: 0 });
 		expect(await deliver(url, task)).toMatchObject({ status: 200, started: 1 });
 	});
+
+	test('a video host that never answers is transient: 500 at the download timeout, then the retry counts', async () => {
+		const { body: task } = sandbox.finishedTask();
+		const url = await server.activate(downloading({ downloadTimeout: 1 }), credentials());
+		sandbox.fault({ endpoint: 'video', kind: 'hang', times: 1 });
+		const started = Date.now();
+		expect(await deliver(url, task)).toMatchObject({ status: 500, started: 0 });
+		expect(Date.now() - started).toBeLessThan(5000);
+		expect(await deliver(url, task)).toMatchObject({ status: 200, started: 1 });
+	});
 });
 
 /** A video host the test holds: each request waits until the test serves it or breaks it off. */
