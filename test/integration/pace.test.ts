@@ -1,0 +1,64 @@
+import { hailuoWorkflow, runWorkflow } from '../harness/n8n';
+import { useSandbox } from '../harness/sandbox';
+
+// One node run paces its creates and task reads as a whole, whatever the batch size.
+const { sandbox, credentials } = useSandbox();
+
+const ITEMS = 30;
+
+const batch = (operation: 'generateVideo' | 'getTask' = 'generateVideo') =>
+	hailuoWorkflow(
+		operation === 'generateVideo'
+			? {
+					operation,
+					prompt: '={{ "product shot " + $json.n }}',
+					imageUrl: 'https://example.com/p.jpg',
+					waitMode: 'poll',
+					options: { pollInterval: 2, download: false },
+				}
+			: { operation, taskId: '={{ $json.taskId }}' },
+	);
+
+const items = (count = ITEMS) => Array.from({ length: count }, (_, n) => ({ json: { n } }));
+
+test('a batch never exceeds 5 creates/s and 10 task reads/s by default, and every item finishes', async () => {
+	sandbox.configure({ jobMs: 1000 });
+	const result = await runWorkflow(batch(), { credentials: credentials(), items: items() });
+	expect(result.error).toBeUndefined();
+	expect(result.output().map((item) => item.json.status)).toEqual(Array(ITEMS).fill('succeeded'));
+	// Even spacing, measured where the API would see it (one request of slack for timer jitter).
+	expect(sandbox.peakPerSecond('create')).toBeLessThanOrEqual(5 + 1);
+	expect(sandbox.peakPerSecond('task')).toBeLessThanOrEqual(10 + 1);
+	expect(sandbox.requestsTo('create')).toHaveLength(ITEMS);
+});
+
+test('when the API allows less than that, the batch slows down together and still finishes', async () => {
+	sandbox.configure({ jobMs: 500, rateLimitPerSecond: 3 });
+	const result = await runWorkflow(batch(), { credentials: credentials(), items: items() });
+	expect(result.error).toBeUndefined();
+	expect(result.output().map((item) => item.json.status)).toEqual(Array(ITEMS).fill('succeeded'));
+	// Each refused create was sent again, and only those: one accepted create per item.
+	const accepted = sandbox.requestsTo('create').length - sandbox.rateLimited.create;
+	expect(accepted).toBe(ITEMS);
+	// Refusals stay a small share: the batch learns the pace instead of repeating the burst.
+	expect(sandbox.rateLimited.create).toBeLessThan(ITEMS / 2);
+	expect(sandbox.rateLimited.task).toBeLessThan(ITEMS / 2);
+}, 120_000);
+
+test('Get Task batches share the same pace', async () => {
+	sandbox.configure({ jobMs: 0 });
+	const created = await runWorkflow(
+		hailuoWorkflow({
+			operation: 'generateVideo',
+			prompt: 'p',
+			imageUrl: 'https://example.com/p.jpg',
+			waitMode: 'none',
+		}),
+		{ credentials: credentials(), items: items(25) },
+	);
+	const ids = created.output().map((item) => ({ json: { taskId: item.json.taskId } }));
+	sandbox.requests.length = 0;
+	const result = await runWorkflow(batch('getTask'), { credentials: credentials(), items: ids });
+	expect(result.output()).toHaveLength(25);
+	expect(sandbox.peakPerSecond('task')).toBeLessThanOrEqual(10 + 1);
+});
