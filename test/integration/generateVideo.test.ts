@@ -150,7 +150,6 @@ describe('API errors', () => {
 			{ status: 200, json: { base_resp: { status_code: 1004, status_msg: 'auth failed' } } },
 			'API key rejected',
 		],
-		[{ status: 429, retryAfter: '30' }, 'Rate limited'],
 		[{ status: 500 }, 'failed upstream (HTTP 500)'],
 		[{ status: 502, kind: 'html' as const }, 'failed upstream (HTTP 502)'],
 		[{ status: 200, kind: 'malformed' as const }, 'not JSON'],
@@ -161,6 +160,23 @@ describe('API errors', () => {
 		expect(result.error?.message).toContain(message);
 		expect(result.error?.description).toBeTruthy();
 		expect(sandbox.requestsTo('create')).toHaveLength(1);
+	});
+
+	test('a create refused for the pace (429) is sent again after Retry-After, making one job', async () => {
+		sandbox.fault({ endpoint: 'create', status: 429, retryAfter: '1', times: 1 });
+		const result = await runWorkflow(generate(), { credentials: credentials() });
+		expect(result.error).toBeUndefined();
+		const [refused, accepted] = sandbox.requestsTo('create');
+		expect(sandbox.requestsTo('create')).toHaveLength(2);
+		expect(accepted.at - refused.at).toBeGreaterThanOrEqual(1000);
+		expect(accepted.body).toBe(refused.body);
+	});
+
+	test('a create refused for the pace every time fails as rate limited after a few tries', async () => {
+		sandbox.fault({ endpoint: 'create', status: 429, retryAfter: '0' });
+		const result = await runWorkflow(generate(), { credentials: credentials() });
+		expect(result.error?.message).toContain('Rate limited');
+		expect(sandbox.requestsTo('create')).toHaveLength(5);
 	});
 
 	test('a wrong key is rejected and never appears in the output or the error', async () => {

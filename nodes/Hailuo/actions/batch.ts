@@ -17,7 +17,7 @@ export interface Pace {
 export const DEFAULT_PACE: Pace = { createsPerSecond: 5, readsPerSecond: 10, createConcurrency: 5 };
 
 // A refused create started no job, so it is safe to send again; a few times, then the 429 stands.
-const MAX_CREATE_TRIES = 8;
+const MAX_CREATE_TRIES = 5;
 
 const judge = (outcome: { ok: boolean; error?: unknown }): Verdict =>
 	!outcome.ok && isRateLimited(outcome.error)
