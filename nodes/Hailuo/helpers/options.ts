@@ -36,18 +36,20 @@ export const optionsCollection = (options: INodeProperties[]): INodeProperties =
 	options: alphabetical(options),
 });
 
+const DOWNLOAD_VIDEO: INodeProperties = {
+	displayName: 'Download Video',
+	name: 'download',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to save the finished MP4 as a file in the output item ' +
+		'(binary field below), streamed without loading it into memory',
+};
+
 /** The "Download Video" options, shared by every place that can save the video. */
 export function downloadOptions(defaultOn: boolean): INodeProperties[] {
 	return alphabetical([
-		{
-			displayName: 'Download Video',
-			name: 'download',
-			type: 'boolean',
-			default: defaultOn,
-			description:
-				'Whether to save the finished MP4 as a file in the output item ' +
-				'(binary field below), streamed without loading it into memory',
-		},
+		{ ...DOWNLOAD_VIDEO, default: defaultOn },
 		{
 			displayName: 'Download Timeout (Seconds)',
 			name: 'downloadTimeout',
