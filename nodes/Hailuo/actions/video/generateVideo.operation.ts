@@ -195,7 +195,7 @@ const properties: INodeProperties[] = [
 ];
 
 export const description = updateDisplayOptions(
-	{ show: { operation: ['generateVideo'] } },
+	{ show: { resource: ['video'], operation: ['generateVideo'] } },
 	properties,
 );
 

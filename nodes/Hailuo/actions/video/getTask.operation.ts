@@ -28,7 +28,10 @@ const properties: INodeProperties[] = [
 	optionsCollection(downloadOptions(false)),
 ];
 
-export const description = updateDisplayOptions({ show: { operation: ['getTask'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['getTask'] } },
+	properties,
+);
 
 const getTaskParameters = z.object({ taskId: taskIdInputSchema });
 

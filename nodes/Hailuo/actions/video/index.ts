@@ -5,13 +5,24 @@ import * as getTask from './getTask.operation';
 
 export { generateVideo, getTask };
 
+// A resource lets n8n name each operation by its action: in the nodes panel, for a node added from
+// it, and as the tool description an AI Agent sees.
 export const description: INodeProperties[] = [
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		default: 'video',
+		options: [{ name: 'Video', value: 'video' }],
+	},
 	{
 		displayName: 'Operation',
 		name: 'operation',
 		type: 'options',
 		noDataExpression: true,
 		default: 'generateVideo',
+		displayOptions: { show: { resource: ['video'] } },
 		options: [
 			{
 				name: 'Generate Video',
