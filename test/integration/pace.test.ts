@@ -62,3 +62,38 @@ test('Get Task batches share the same pace', async () => {
 	expect(result.output()).toHaveLength(25);
 	expect(sandbox.peakPerSecond('task')).toBeLessThanOrEqual(10 + 1);
 });
+
+test('Max Creates per Second and Max Task Reads per Second change the pace', async () => {
+	sandbox.configure({ jobMs: 0 });
+	const fast = hailuoWorkflow({
+		operation: 'generateVideo',
+		prompt: 'p',
+		imageUrl: 'https://example.com/p.jpg',
+		waitMode: 'none',
+		options: { createsPerSecond: 2, createConcurrency: 20 },
+	});
+	const result = await runWorkflow(fast, { credentials: credentials(), items: items(6) });
+	expect(result.error).toBeUndefined();
+	const times = sandbox.requestsTo('create').map((request) => request.at);
+	// Six creates at 2 per second are spread over about 2.5 s.
+	expect(times[5] - times[0]).toBeGreaterThanOrEqual(2400);
+	expect(sandbox.peakPerSecond('create')).toBeLessThanOrEqual(3);
+});
+
+test.each([0, -1, 1000, '={{ "fast" }}'])(
+	'a pace of %p is refused before any request',
+	async (value) => {
+		const workflow = hailuoWorkflow({
+			operation: 'generateVideo',
+			prompt: 'p',
+			imageUrl: 'https://example.com/p.jpg',
+			waitMode: 'none',
+			options: { readsPerSecond: value },
+		});
+		const result = await runWorkflow(workflow, { credentials: credentials() });
+		expect(result.error?.message).toMatch(
+			/Invalid "Max Task Reads per Second": must be a number from 0.1 to 100/,
+		);
+		expect(sandbox.requests).toHaveLength(0);
+	},
+);

@@ -1,9 +1,10 @@
-import type { IExecuteFunctions, Logger } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeProperties, Logger } from 'n8n-workflow';
 
 import type { Verdict } from '../helpers/governor';
 import { RequestGovernor } from '../helpers/governor';
 import { Limiter } from '../helpers/limiter';
 import { BatchProgress } from '../helpers/polling';
+import { failParameter } from '../helpers/schemas';
 import { isRateLimited, retryAfterSeconds } from '../transport';
 
 /** How fast one node run may call the API, from the options of its first item. */
@@ -15,6 +16,58 @@ export interface Pace {
 }
 
 export const DEFAULT_PACE: Pace = { createsPerSecond: 5, readsPerSecond: 10, createConcurrency: 5 };
+
+const readsField: INodeProperties = {
+	displayName: 'Max Task Reads per Second',
+	name: 'readsPerSecond',
+	type: 'number',
+	default: DEFAULT_PACE.readsPerSecond,
+	typeOptions: { minValue: 0.1, maxValue: 100, numberPrecision: 1 },
+	description:
+		'The most task reads this node sends per second for the whole batch; slower when the API says too many',
+};
+
+/** The pace options of an operation that reads tasks, and of Generate Video (which also creates). */
+export const paceFields = (creates: boolean): INodeProperties[] =>
+	creates
+		? [
+				{
+					displayName: 'Max Creates per Second',
+					name: 'createsPerSecond',
+					type: 'number',
+					default: DEFAULT_PACE.createsPerSecond,
+					typeOptions: { minValue: 0.1, maxValue: 100, numberPrecision: 1 },
+					description:
+						'The most video jobs this node starts per second for the whole batch; slower when the API says too many',
+				},
+				readsField,
+			]
+		: [readsField];
+
+const PACE_FIELDS = {
+	createsPerSecond: 'Max Creates per Second',
+	readsPerSecond: 'Max Task Reads per Second',
+};
+
+/** The pace an item's options ask for (the first item's decides for the run). */
+export function readPace(
+	node: INode,
+	options: IDataObject,
+	itemIndex: number,
+	createConcurrency = 5,
+): Pace {
+	const pace: Pace = { ...DEFAULT_PACE, createConcurrency };
+	for (const [name, label] of Object.entries(PACE_FIELDS) as Array<
+		[keyof typeof PACE_FIELDS, string]
+	>) {
+		const value = options[name] ?? DEFAULT_PACE[name];
+		if (typeof value !== 'number' || !Number.isFinite(value) || value < 0.1 || value > 100) {
+			failParameter(node, label, 'must be a number from 0.1 to 100', itemIndex);
+		}
+		pace[name] = value;
+	}
+	return pace;
+}
 
 // A refused create started no job, so it is safe to send again; a few times, then the 429 stands.
 const MAX_CREATE_TRIES = 5;

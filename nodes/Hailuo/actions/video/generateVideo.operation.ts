@@ -32,7 +32,7 @@ import {
 import { normaliseTask } from '../../helpers/task';
 import { createTask } from '../../transport';
 import type { Batch } from '../batch';
-import { DEFAULT_PACE } from '../batch';
+import { paceFields, readPace } from '../batch';
 import { taskToItem } from '../taskItem';
 import { waitForVideo, waitOptionFields } from './waitForVideo';
 
@@ -191,6 +191,7 @@ const properties: INodeProperties[] = [
 			typeOptions: { minValue: 1, maxValue: 20 },
 			description: 'How many create requests may run at once when many items come in',
 		},
+		...paceFields(true),
 	]),
 ];
 
@@ -249,7 +250,8 @@ export async function prepare(this: IExecuteFunctions, i: number) {
 	const body = buildRequestBody(parameters, image, callbackUrl);
 	const problem = checkRequestBody(body, new Set(Object.keys(parameters.extraBody)));
 	if (problem) failParameter(node, problem.field, problem.problem, i);
-	return { wait, download, body, estimate: estimateRequest(body), maxCredits };
+	const pace = readPace(node, options, i, wait.createConcurrency);
+	return { wait, download, body, estimate: estimateRequest(body), maxCredits, pace };
 }
 
 /** Before any request: log what the run may cost, and refuse it over "Max Credits per Run". */
@@ -274,11 +276,10 @@ export async function beforeRun(
 
 export async function execute(
 	this: IExecuteFunctions,
-	{ wait, download, body, estimate }: Awaited<ReturnType<typeof prepare>>,
+	{ wait, download, body, estimate, pace }: Awaited<ReturnType<typeof prepare>>,
 	i: number,
 	batch: Batch,
 ): Promise<INodeExecutionData> {
-	const pace = { ...DEFAULT_PACE, createConcurrency: wait.createConcurrency };
 	const extra: IDataObject = { estimatedCredits: estimate.estimatedCredits };
 	if (estimate.note) extra.estimateNote = estimate.note;
 
@@ -304,5 +305,11 @@ export async function execute(
 		await this.putExecutionToWait(new Date(Date.now() + wait.maxWait * 1000));
 		return await taskToItem.call(this, created, null, extra, i);
 	}
-	return await waitForVideo.call(this, { ...created, taskId }, wait, download, extra, i, batch);
+	return await waitForVideo.call(
+		this,
+		{ ...created, taskId },
+		{ wait, pace, download, extra },
+		i,
+		batch,
+	);
 }

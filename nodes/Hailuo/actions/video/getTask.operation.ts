@@ -12,7 +12,7 @@ import { parseParameters, taskIdInputSchema } from '../../helpers/schemas';
 import { normaliseTask } from '../../helpers/task';
 import { readTask } from '../../transport';
 import type { Batch } from '../batch';
-import { DEFAULT_PACE } from '../batch';
+import { paceFields, readPace } from '../batch';
 import { taskToItem } from '../taskItem';
 
 const properties: INodeProperties[] = [
@@ -25,7 +25,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. task_01hx…',
 		description: 'The task ID that Generate Video returned (field "taskId")',
 	},
-	optionsCollection(downloadOptions(false)),
+	optionsCollection([...downloadOptions(false), ...paceFields(false)]),
 ];
 
 export const description = updateDisplayOptions(
@@ -43,17 +43,19 @@ export async function prepare(this: IExecuteFunctions, i: number) {
 		{ taskId: this.getNodeParameter('taskId', i) },
 		i,
 	);
-	return { taskId, download: downloadChoice(this.getNode(), readOptions(this, i), false, i) };
+	const options = readOptions(this, i);
+	const download = downloadChoice(this.getNode(), options, false, i);
+	return { taskId, download, pace: readPace(this.getNode(), options, i) };
 }
 
 export async function execute(
 	this: IExecuteFunctions,
-	{ taskId, download }: Awaited<ReturnType<typeof prepare>>,
+	{ taskId, download, pace }: Awaited<ReturnType<typeof prepare>>,
 	i: number,
 	batch: Batch,
 ): Promise<INodeExecutionData> {
 	const task = normaliseTask(
-		await batch.read(DEFAULT_PACE, async () => await readTask.call(this, taskId)),
+		await batch.read(pace, async () => await readTask.call(this, taskId)),
 		taskId,
 	);
 	return await taskToItem.call(this, task, download, {}, i);

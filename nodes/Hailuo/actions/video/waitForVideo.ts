@@ -12,8 +12,7 @@ import type { WaitOptions } from '../../helpers/schemas';
 import type { NormalisedTask } from '../../helpers/task';
 import { normaliseTask } from '../../helpers/task';
 import { isTransient, READ_TIMEOUT_MS, readTask, retryAfterSeconds } from '../../transport';
-import type { Batch } from '../batch';
-import { DEFAULT_PACE } from '../batch';
+import type { Batch, Pace } from '../batch';
 import { taskToItem } from '../taskItem';
 
 /** How far past Max Wait the last read may run. */
@@ -67,9 +66,12 @@ export const waitOptionFields: INodeProperties[] = [
 export async function waitForVideo(
 	this: IExecuteFunctions,
 	created: NormalisedTask & { taskId: string },
-	wait: WaitOptions,
-	download: DownloadChoice,
-	extra: IDataObject,
+	{
+		wait,
+		pace,
+		download,
+		extra,
+	}: { wait: WaitOptions; pace: Pace; download: DownloadChoice; extra: IDataObject },
 	i: number,
 	batch: Batch,
 ): Promise<INodeExecutionData> {
@@ -79,7 +81,7 @@ export async function waitForVideo(
 	const deadline = startedAt + wait.maxWait * 1000;
 	const outcome = await pollUntilDone({
 		fetchTask: async () => {
-			const body = await batch.read(DEFAULT_PACE, async () => {
+			const body = await batch.read(pace, async () => {
 				// A read that hangs must not hold the node much past Max Wait.
 				const left = Math.max(deadline - Date.now(), 0);
 				return await readTask.call(this, taskId, Math.min(READ_TIMEOUT_MS, left + READ_GRACE_MS));
