@@ -4,6 +4,9 @@
  * Performance table is written from these figures by `npm run readme:figures -- bench`.
  *   1. A batch of 20 jobs through the node vs the same jobs item after item.
  *   2. A 200 MB result streamed into n8n's binary-data store vs the same download buffered.
+ *   3. Large batches (300 and 1000 items) at the default pace, and 300 against an API that allows
+ *      fewer requests than that: wall time against its bound, peak requests per second, 429s.
+ *      Skipped with --no-large (it takes about ten minutes).
  */
 import '../harness/env';
 
@@ -31,9 +34,78 @@ interface Download {
 	ms: number;
 }
 
+export interface LargeBatch {
+	items: number;
+	wallMs: number;
+	boundMs: number;
+	peakCreatesPerSecond: number;
+	peakReadsPerSecond: number;
+	rateLimited: number;
+	failed: number;
+	peakRssMb: number;
+}
+
 export interface BenchFigures {
 	batch?: { togetherMs: number; oneByOneMs: number; pollsPerJob: number };
 	memory?: { streamed: Download; buffered: Download };
+	large?: { batches: LargeBatch[]; storm: LargeBatch; stormLimit: number };
+}
+
+/** The node's default pace (actions/batch.ts) and a marketing-sized job. */
+export const LARGE = {
+	createsPerSecond: 5,
+	readsPerSecond: 10,
+	jobMs: 15_000,
+	intervalS: 10,
+	stormLimit: 3,
+};
+
+/** One large batch through the engine at the default pace and poll interval. */
+async function largeBatch(sandbox: SandboxApi, items: number, limit?: number): Promise<LargeBatch> {
+	const credentials = { hailuoApi: { apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl } };
+	sandbox.reset().configure({ jobMs: LARGE.jobMs, rateLimitPerSecond: limit });
+	const workflow = hailuoWorkflow({
+		operation: 'generateVideo',
+		prompt: '={{ "product shot " + $json.n }}',
+		imageUrl: 'https://example.com/p.jpg',
+		waitMode: 'poll',
+		options: { download: false, maxWait: 3600 },
+	});
+	const baseRss = process.memoryUsage().rss;
+	let peakRss = baseRss;
+	const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
+	const started = Date.now();
+	const result = await runWorkflow(workflow, {
+		credentials,
+		items: Array.from({ length: items }, (_, n) => ({ json: { n } })),
+	});
+	const wallMs = Date.now() - started;
+	clearInterval(sampler);
+	const createsPerSecond = Math.min(LARGE.createsPerSecond, limit ?? Infinity);
+	const readsPerSecond = Math.min(LARGE.readsPerSecond, limit ?? Infinity);
+	return {
+		items,
+		wallMs,
+		// Creating all, one job, one interval, and one full round of reads to notice the last video.
+		boundMs:
+			(items / createsPerSecond + LARGE.jobMs / 1000 + LARGE.intervalS + items / readsPerSecond) *
+			1000,
+		peakCreatesPerSecond: sandbox.peakPerSecond('create'),
+		peakReadsPerSecond: sandbox.peakPerSecond('task'),
+		rateLimited: sandbox.rateLimited.create + sandbox.rateLimited.task,
+		failed: result.error
+			? items
+			: result.output().filter((item) => item.json.status !== 'succeeded').length,
+		peakRssMb: (peakRss - baseRss) / 1024 / 1024,
+	};
+}
+
+function printLarge(label: string, run: LargeBatch): void {
+	console.log(
+		`   ${label.padEnd(24)} wall ${seconds(run.wallMs)} s (bound ${seconds(run.boundMs)} s)   ` +
+			`peak ${run.peakCreatesPerSecond} creates/s, ${run.peakReadsPerSecond} reads/s   ` +
+			`429s ${run.rateLimited}   failed ${run.failed}   peak RSS +${run.peakRssMb.toFixed(0)} MB`,
+	);
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
@@ -88,8 +160,8 @@ async function memory(sandbox: SandboxApi): Promise<{ streamed: Download; buffer
 	};
 }
 
-/** Measures and prints both (the batch unless `memoryOnly`); returns the figures. */
-export async function runBench({ memoryOnly = false } = {}): Promise<BenchFigures> {
+/** Measures and prints the sections (the batches unless `memoryOnly`); returns the figures. */
+export async function runBench({ memoryOnly = false, large = true } = {}): Promise<BenchFigures> {
 	const sandbox = await new SandboxApi().start();
 	try {
 		const figures: BenchFigures = {};
@@ -122,6 +194,21 @@ export async function runBench({ memoryOnly = false } = {}): Promise<BenchFigure
 		console.log(
 			`   memory ratio             ${(buffered.peakMb / Math.max(streamed.peakMb, 0.1)).toFixed(1)}x less when streamed`,
 		);
+		if (!memoryOnly && large) {
+			console.log(
+				`\n3. Large batches: jobs of ${LARGE.jobMs / 1000} s, poll interval ${LARGE.intervalS} s, ` +
+					`default pace ${LARGE.createsPerSecond} creates/s and ${LARGE.readsPerSecond} reads/s`,
+			);
+			const batches: LargeBatch[] = [];
+			for (const items of [300, 1000]) {
+				const run = await largeBatch(sandbox, items);
+				batches.push(run);
+				printLarge(`${items} items`, run);
+			}
+			const storm = await largeBatch(sandbox, 300, LARGE.stormLimit);
+			printLarge(`300, API allows ${LARGE.stormLimit}/s`, storm);
+			figures.large = { batches, storm, stormLimit: LARGE.stormLimit };
+		}
 		return figures;
 	} finally {
 		await sandbox.stop();
@@ -130,7 +217,10 @@ export async function runBench({ memoryOnly = false } = {}): Promise<BenchFigure
 
 // `npm run bench` runs this file; scripts/readme-figures.ts imports it.
 if (require.main === module) {
-	runBench({ memoryOnly: process.argv.includes('--memory-only') }).catch((error: unknown) => {
+	runBench({
+		memoryOnly: process.argv.includes('--memory-only'),
+		large: !process.argv.includes('--no-large'),
+	}).catch((error: unknown) => {
 		console.error(error);
 		process.exitCode = 1;
 	});
