@@ -69,10 +69,10 @@ function checkPack() {
 
 async function benchText(): Promise<string> {
 	// Imported only here: the bench brings n8n's engine and its throw-away folders with it.
-	const { INTERVAL_S, JOB_MS, JOBS, TARGETS, VIDEO_MB, runBench } =
+	const { INTERVAL_S, JOB_MS, JOBS, LARGE, TARGETS, VIDEO_MB, runBench } =
 		await import('../test/bench/bench');
-	const { batch, memory } = await runBench();
-	if (!batch || !memory) throw new Error('The bench returned no figures');
+	const { batch, memory, large } = await runBench();
+	if (!batch || !memory || !large) throw new Error('The bench returned no figures');
 	const s = (ms: number, digits = 1) => `${(ms / 1000).toFixed(digits)} s`;
 	return [
 		`Measured with \`npm run bench\` on a ${availableParallelism()}-core machine against the sandbox on loopback (figures from one run):`,
@@ -85,6 +85,19 @@ async function benchText(): Promise<string> {
 		`| Polls per job | ${batch.pollsPerJob.toFixed(1)} | ≤ ${TARGETS.pollsPerJob.toFixed(1)} |`,
 		`| ${VIDEO_MB} MB result streamed into the binary-data store: peak RSS increase | +${memory.streamed.peakMb.toFixed(1)} MB | < ${TARGETS.streamedMb} MB |`,
 		`| Same download buffered in memory | +${memory.buffered.peakMb.toFixed(0)} MB (${(memory.buffered.peakMb / memory.streamed.peakMb).toFixed(0)}× more) | — |`,
+		'',
+		`Large batches, jobs of ${LARGE.jobMs / 1000} s, poll interval ${LARGE.intervalS} s, the default pace ` +
+			`(${LARGE.createsPerSecond} creates/s, ${LARGE.readsPerSecond} task reads/s); the bound is creating every ` +
+			'item at that pace + one job + one interval + one round of reads at that pace:',
+		'',
+		'| Batch | Wall time | Bound | Peak creates/s | Peak reads/s | 429s | Failed | Peak RSS |',
+		'|---|---|---|---|---|---|---|---|',
+		...[...large.batches, large.storm].map(
+			(run, i) =>
+				`| ${run.items} items${i === large.batches.length ? `, API allows ${large.stormLimit}/s` : ''} ` +
+				`| ${s(run.wallMs)} | ${s(run.boundMs)} | ${run.peakCreatesPerSecond} | ${run.peakReadsPerSecond} ` +
+				`| ${run.rateLimited} | ${run.failed} | +${run.peakRssMb.toFixed(0)} MB |`,
+		),
 		'',
 	].join('\n');
 }
@@ -134,11 +147,16 @@ function loadText(runs: number): string {
 
 async function main() {
 	const [what, runs] = process.argv.slice(2);
+	// Measure first, then read and write the README, so edits made meanwhile are kept.
 	if (what === 'pack') block('pack').write(packText(packFigures()));
 	else if (what === 'check') checkPack();
-	else if (what === 'bench') block('bench').write(await benchText());
-	else if (what === 'load') block('load').write(loadText(Number(runs ?? 12)));
-	else throw new Error('Usage: npm run readme:figures -- pack | bench | load [runs] | check');
+	else if (what === 'bench') {
+		const text = await benchText();
+		block('bench').write(text);
+	} else if (what === 'load') {
+		const text = loadText(Number(runs ?? 12));
+		block('load').write(text);
+	} else throw new Error('Usage: npm run readme:figures -- pack | bench | load [runs] | check');
 }
 
 main().catch((error: unknown) => {
