@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { Batch } from './batch';
+import { answerForModel, explainForModel, runsAsTool } from './toolMode';
 import * as video from './video';
 
 /** An operation reads and checks an item's input first, then does the work. */
@@ -61,10 +62,12 @@ async function runItems<Prepared>(
 	operation: Operation<Prepared>,
 ): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	/** The error as n8n shows it, pointing at its item. */
+	const asTool = runsAsTool(this);
+	/** The error as n8n shows it, pointing at its item (and, for a model, saying what to do). */
 	const located = (error: unknown, i: number): NodeApiError | NodeOperationError => {
 		if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 			error.context.itemIndex = i;
+			if (asTool) explainForModel(error);
 			return error;
 		}
 		return new NodeOperationError(this.getNode(), error instanceof Error ? error : String(error), {
@@ -110,7 +113,7 @@ async function runItems<Prepared>(
 	return [
 		results.map((result, i) =>
 			result.status === 'fulfilled'
-				? { ...result.value, pairedItem: { item: i } }
+				? { ...(asTool ? answerForModel(result.value) : result.value), pairedItem: { item: i } }
 				: fail(result.reason, i),
 		),
 	];

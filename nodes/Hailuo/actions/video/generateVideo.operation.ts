@@ -34,6 +34,7 @@ import { createTask } from '../../transport';
 import type { Batch } from '../batch';
 import { paceFields, readPace } from '../batch';
 import { taskToItem } from '../taskItem';
+import { refuseToolDeadEnds, runsAsTool, withToolDefaults } from '../toolMode';
 import { waitForVideo, waitOptionFields } from './waitForVideo';
 
 const properties: INodeProperties[] = [
@@ -203,7 +204,9 @@ export const description = updateDisplayOptions(
 /** Everything the request needs, validated before anything is sent for any item. */
 export async function prepare(this: IExecuteFunctions, i: number) {
 	const node = this.getNode();
-	const options = readOptions(this, i);
+	const asTool = runsAsTool(this);
+	if (asTool) refuseToolDeadEnds(this, i);
+	const options = withToolDefaults(asTool, readOptions(this, i));
 	const parameters = parseParameters(
 		node,
 		generateVideoSchema,
