@@ -10,7 +10,7 @@ import type {
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { taskToItem } from './actions/taskItem';
-import { deliveryKeys, RecentDeliveries } from './helpers/dedupe';
+import { deliveryKeys, RecentDeliveries, SharedDeliveries } from './helpers/dedupe';
 import { publicHeaders } from './helpers/deliveryHeaders';
 import { jsonNestingExceeds, MAX_JSON_DEPTH } from './helpers/jsonDepth';
 import type { DownloadChoice } from './helpers/options';
@@ -29,6 +29,8 @@ import { downloadFailureOf } from './transport/download';
 const MAX_BODY_BYTES = 1024 * 1024;
 const DUPLICATE_WINDOW_MS = 10 * 60 * 1000;
 const recentDeliveries = new RecentDeliveries(DUPLICATE_WINDOW_MS, 50_000);
+/** Where, in the node's static data, the deliveries every n8n process sees are kept. */
+const SHARED_MEMORY_KEY = 'startedDeliveries';
 /** Seconds a copy of a delivery still being handled is asked to wait before it is sent again. */
 const IN_PROGRESS_RETRY_AFTER_SECONDS = 5;
 
@@ -349,6 +351,13 @@ export class HailuoTrigger implements INodeType {
 			response.setHeader('Retry-After', String(IN_PROGRESS_RETRY_AFTER_SECONDS));
 			return reply(503, { error: 'This event is being handled; retry shortly', retry: true });
 		}
+		// Another n8n process (queue mode: webhook processes, main) may have started it already.
+		const staticData = this.getWorkflowStaticData('node');
+		const shared = new SharedDeliveries(staticData[SHARED_MEMORY_KEY]);
+		if (shared.has(keys, Date.now(), DUPLICATE_WINDOW_MS)) {
+			recentDeliveries.settle(keys, Date.now());
+			return reply(200, { received: true, duplicate: true });
+		}
 
 		// 5. Emit. A delivery that fails here is forgotten, so the sender's retry is not a "duplicate".
 		let emitted = false;
@@ -365,6 +374,8 @@ export class HailuoTrigger implements INodeType {
 			});
 			item.json = redactJson(item.json, apiKey);
 			recentDeliveries.settle(keys, Date.now());
+			// n8n saves static data once the execution is registered, before the answer is sent.
+			staticData[SHARED_MEMORY_KEY] = shared.remember(keys, Date.now(), DUPLICATE_WINDOW_MS);
 			emitted = true;
 			return { workflowData: [[item]], webhookResponse: { received: true } };
 		} finally {

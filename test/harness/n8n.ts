@@ -165,6 +165,10 @@ export interface RunOptions {
 	/** Where waiting executions are resumed (n8n's /webhook-waiting base). */
 	webhookWaitingBaseUrl?: string;
 	workflowId?: string;
+	/** The workflow's static data as n8n would load it from the database. */
+	staticData?: IDataObject;
+	/** Load the package from this folder instead (a second copy acts as another n8n process). */
+	packageRoot?: string;
 }
 
 export interface RunResult {
@@ -175,25 +179,33 @@ export interface RunResult {
 	error?: { message: string; description?: string | null; node?: string };
 }
 
-let loaded:
-	| Promise<{
-			loader: PackageDirectoryLoader;
-			types: Record<string, INodeType | IVersionedNodeType>;
-	  }>
-	| undefined;
+const loaded = new Map<
+	string,
+	Promise<{
+		loader: PackageDirectoryLoader;
+		types: Record<string, INodeType | IVersionedNodeType>;
+	}>
+>();
 
-/** Loads the built package (dist/) through n8n's package loader, once per test file. */
-export async function loadPackage() {
-	loaded ??= (async () => {
-		await Container.get(BinaryDataService).init();
-		const loader = new PackageDirectoryLoader(PACKAGE_ROOT);
-		await loader.loadAll();
-		const types: Record<string, INodeType | IVersionedNodeType> = {};
-		for (const [name, data] of Object.entries(loader.nodeTypes))
-			types[`${PACKAGE_NAME}.${name}`] = data.type;
-		return { loader, types };
-	})();
-	return await loaded;
+let binaryDataReady: Promise<void> | undefined;
+
+/** Loads the built package (dist/) through n8n's package loader, once per test file and folder. */
+export async function loadPackage(packageRoot = PACKAGE_ROOT) {
+	binaryDataReady ??= Container.get(BinaryDataService).init();
+	await binaryDataReady;
+	let found = loaded.get(packageRoot);
+	if (!found) {
+		found = (async () => {
+			const loader = new PackageDirectoryLoader(packageRoot);
+			await loader.loadAll();
+			const types: Record<string, INodeType | IVersionedNodeType> = {};
+			for (const [name, data] of Object.entries(loader.nodeTypes))
+				types[`${PACKAGE_NAME}.${name}`] = data.type;
+			return { loader, types };
+		})();
+		loaded.set(packageRoot, found);
+	}
+	return await found;
 }
 
 let executionCounter = 0;
@@ -227,7 +239,7 @@ export function hailuoWorkflow(
 
 /** Everything one execution needs: the workflow (nodes chained in order) and n8n's additional data. */
 export async function prepareExecution(nodes: INode[], options: RunOptions = {}) {
-	const { loader, types } = await loadPackage();
+	const { loader, types } = await loadPackage(options.packageRoot);
 	const nodeTypes = new NodeTypes({
 		...types,
 		[START_TYPE]: startNode(options.items ?? [{ json: {} }]),
@@ -244,6 +256,7 @@ export async function prepareExecution(nodes: INode[], options: RunOptions = {})
 		active: false,
 		nodeTypes,
 		settings: { executionOrder: 'v1' },
+		staticData: options.staticData,
 	});
 	const executionId = String(++executionCounter);
 	const mode = options.mode ?? 'manual';

@@ -12,8 +12,10 @@ import type { AddressInfo } from 'node:net';
 import { WebhookContext, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
+	IDataObject,
 	INode,
 	INodeType,
+	IRun,
 	IRunExecutionData,
 	IWebhookData,
 	IWebhookResponseData,
@@ -38,13 +40,15 @@ interface Waiting extends Execution {
 	done: (result: RunResult) => void;
 }
 
-/** The response n8n's express `res` would give, collected for writing back. */
+/** The part of n8n's express `res` a node uses: like express, an answer is sent at once. */
 class ResponseRecorder {
 	statusCode = 200;
 
 	body: unknown;
 
 	sent = false;
+
+	constructor(private readonly res?: ServerResponse) {}
 
 	status(code: number) {
 		this.statusCode = code;
@@ -54,6 +58,7 @@ class ResponseRecorder {
 	json(body: unknown) {
 		this.body = body;
 		this.sent = true;
+		if (this.res) send(this.res, this.statusCode, body);
 		return this;
 	}
 
@@ -63,12 +68,26 @@ class ResponseRecorder {
 
 	end() {
 		this.sent = true;
+		if (this.res && !this.res.headersSent) this.res.writeHead(this.statusCode);
+		this.res?.end();
 		return this;
 	}
 
-	setHeader() {
+	setHeader(name: string, value: string) {
+		this.res?.setHeader(name, value);
 		return this;
 	}
+}
+
+export interface WebhookServerOptions {
+	/**
+	 * The workflows' static data by workflow id, as n8n keeps it in its database: read on each
+	 * request, saved whole after the webhook ran. Servers given the same map act as n8n processes
+	 * sharing one database.
+	 */
+	staticData?: Map<string, IDataObject>;
+	/** Where to load the package from: a second copy has its own module state, as another process. */
+	packageRoot?: string;
 }
 
 export class WebhookServer {
@@ -86,6 +105,17 @@ export class WebhookServer {
 
 	private triggerCount = 0;
 
+	private readonly staticData: Map<string, IDataObject>;
+
+	constructor(private readonly options: WebhookServerOptions = {}) {
+		this.staticData = options.staticData ?? new Map();
+	}
+
+	/** A workflow's static data as saved after its last delivery. */
+	savedStaticData(workflowId: string): IDataObject | undefined {
+		return this.staticData.get(workflowId);
+	}
+
 	get baseUrl(): string {
 		if (!this.server) throw new Error('The webhook server is not started');
 		return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
@@ -94,6 +124,8 @@ export class WebhookServer {
 	async start(): Promise<this> {
 		this.server = createServer((req, res) => {
 			this.handle(req, res).catch((error: unknown) => {
+				// A node may have answered before it failed, as n8n lets it.
+				if (res.writableEnded) return;
 				if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
 				res.end(JSON.stringify({ message: String(error) }));
 			});
@@ -115,6 +147,7 @@ export class WebhookServer {
 	 */
 	async run(nodes: INode[], options: RunOptions = {}) {
 		const execution = await prepareExecution(nodes, {
+			packageRoot: this.options.packageRoot,
 			...options,
 			webhookWaitingBaseUrl: `${this.baseUrl}/webhook-waiting`,
 		});
@@ -139,11 +172,13 @@ export class WebhookServer {
 	async activate(
 		nodes: INode[],
 		credentials: Record<string, ICredentialDataDecryptedObject>,
+		workflowId = `trigger-workflow-${++this.triggerCount}`,
 	): Promise<string> {
 		const execution = await prepareExecution(nodes, {
 			credentials,
 			mode: 'webhook',
-			workflowId: `trigger-workflow-${++this.triggerCount}`,
+			workflowId,
+			packageRoot: this.options.packageRoot,
 		});
 		const trigger = nodes[0];
 		const description = this.nodeType(execution.workflow, trigger).description.webhooks?.[0];
@@ -202,7 +237,18 @@ export class WebhookServer {
 			const nodeName = waiting.data.resultData.lastNodeExecuted ?? '';
 			const node = waiting.workflow.getNode(nodeName);
 			if (!node) return send(res, 500, { message: 'waiting node not found' });
-			const { result, response } = await this.callWebhook(waiting, node, request, waiting.data);
+			let called: Awaited<ReturnType<WebhookServer['callWebhook']>>;
+			try {
+				called = await this.callWebhook(waiting, node, request, waiting.data, res);
+			} catch (error) {
+				// n8n resumes the run with the webhook's error, and it ends failed.
+				this.waiting.delete(waitingId);
+				const message = error instanceof Error ? error.message : String(error);
+				const run = { data: waiting.data, mode: waiting.mode, status: 'error' } as IRun;
+				waiting.done({ run, output: () => [], error: { message, node: nodeName } });
+				throw error;
+			}
+			const { result, response } = called;
 			writeResponse(res, result, response);
 			if (result.workflowData) {
 				this.waiting.delete(waitingId);
@@ -221,18 +267,28 @@ export class WebhookServer {
 		const trigger = this.triggers.get(url.pathname);
 		if (!trigger) return send(res, 404, { message: 'webhook not registered' });
 		const triggerNode = trigger.nodes[0];
-		// Each delivery is its own execution, as in n8n.
+		// Each delivery is its own execution, as in n8n, with static data as last saved.
+		const workflowId = trigger.workflow.id;
+		const stored = this.staticData.get(workflowId);
 		const execution = await prepareExecution(trigger.nodes, {
 			credentials: trigger.credentials,
 			mode: 'webhook',
-			workflowId: trigger.workflow.id,
+			workflowId,
+			staticData: stored && structuredClone(stored),
+			packageRoot: this.options.packageRoot,
 		});
 		const { result, response } = await this.callWebhook(
 			{ ...execution, nodes: trigger.nodes },
 			triggerNode,
 			request,
 			null,
+			res,
 		);
+		// n8n saves the whole static data when the webhook changed it, then answers.
+		const { staticData } = execution.workflow;
+		if (staticData.__dataChanged === true) {
+			this.staticData.set(workflowId, JSON.parse(JSON.stringify(staticData)) as IDataObject);
+		}
 		writeResponse(res, result, response);
 		if (!result.workflowData) return;
 		const data = createRunExecutionData({
@@ -255,9 +311,10 @@ export class WebhookServer {
 		node: INode,
 		request: { path: string },
 		runExecutionData: IRunExecutionData | null,
+		res: ServerResponse,
 	): Promise<{ result: IWebhookResponseData; response: ResponseRecorder }> {
 		const nodeType = this.nodeType(execution.workflow, node);
-		const response = new ResponseRecorder();
+		const response = new ResponseRecorder(res);
 		const additionalData = {
 			...execution.additionalData,
 			httpRequest: request,
@@ -295,7 +352,10 @@ function writeResponse(
 	result: IWebhookResponseData,
 	response: ResponseRecorder,
 ): void {
-	if (result.noWebhookResponse) return send(res, response.statusCode, response.body ?? {});
+	if (result.noWebhookResponse) {
+		if (!response.sent) send(res, response.statusCode, response.body ?? {});
+		return;
+	}
 	send(res, 200, result.webhookResponse ?? {});
 }
 

@@ -9,7 +9,7 @@ export type DeliveryState = 'new' | 'duplicate' | 'inProgress';
  * Remembers deliveries for a while so a retried or doubled webhook starts one execution, not two.
  * A delivery is first "in flight" (being handled), then "done" once its execution is started, or
  * forgotten when handling fails, so that the sender's retry is handled afresh. In memory, per n8n
- * process: senders retry within minutes, and a restart is rarer than a retry.
+ * process; `SharedDeliveries` is the memory other processes see.
  */
 export class RecentDeliveries {
 	private readonly seen = new Map<string, { at: number; done: boolean }>();
@@ -91,4 +91,54 @@ export function deliveryKeys(
 		keys.push(`${scope}:body:${createHash('sha256').update(rawBody).digest('hex')}`);
 	}
 	return keys;
+}
+
+/** The most deliveries the memory every process sees holds; the oldest go first. */
+export const SHARED_MEMORY_LIMIT = 2000;
+
+/**
+ * The memory of started deliveries that every n8n process sees, kept in the workflow's static data
+ * (`{ <key hash>: <ms when started> }`). n8n reads static data from the database on each request
+ * and saves it whole after the response, so a process that saves later overwrites what another
+ * added meanwhile: an entry lost that way can only let a retry through as a duplicate. Nothing else
+ * is ever removed early, and only a started delivery is written, so a delivery is never suppressed
+ * by another one. It holds SHA-256 hashes of the keys, never the keys, bodies or secrets.
+ */
+export class SharedDeliveries {
+	private readonly seen: Map<string, number>;
+
+	/** Reads what static data holds, tolerating anything (a missing, old or hand-edited value). */
+	constructor(stored: unknown) {
+		const entries =
+			stored !== null && typeof stored === 'object' && !Array.isArray(stored)
+				? Object.entries(stored)
+				: [];
+		this.seen = new Map(
+			entries.filter((entry): entry is [string, number] => Number.isFinite(entry[1])),
+		);
+	}
+
+	/** Whether any of the keys was started within the window. */
+	has(keys: string[], now: number, windowMs: number): boolean {
+		return keys.some((key) => {
+			const at = this.seen.get(hashKey(key));
+			return at !== undefined && now - at <= windowMs && at <= now + windowMs;
+		});
+	}
+
+	/**
+	 * What to store after starting a delivery with these keys: its hashes added, entries older than
+	 * the window dropped, and at most `limit` entries, the newest.
+	 */
+	remember(keys: string[], now: number, windowMs: number, limit = SHARED_MEMORY_LIMIT) {
+		for (const key of keys) this.seen.set(hashKey(key), now);
+		const kept = [...this.seen].filter(([, at]) => now - at <= windowMs && at <= now + windowMs);
+		kept.sort((a, b) => b[1] - a[1]);
+		return Object.fromEntries(kept.slice(0, limit));
+	}
+}
+
+/** A key as the shared memory stores it: 128 bits of its SHA-256, in base64url (22 characters). */
+export function hashKey(key: string): string {
+	return createHash('sha256').update(key).digest().subarray(0, 16).toString('base64url');
 }

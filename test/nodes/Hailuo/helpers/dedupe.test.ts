@@ -1,4 +1,10 @@
-import { deliveryKeys, RecentDeliveries } from '../../../../nodes/Hailuo/helpers/dedupe';
+import {
+	deliveryKeys,
+	hashKey,
+	RecentDeliveries,
+	SHARED_MEMORY_LIMIT,
+	SharedDeliveries,
+} from '../../../../nodes/Hailuo/helpers/dedupe';
 import type { NormalisedTask } from '../../../../nodes/Hailuo/helpers/task';
 
 test('a key seen inside the window is a duplicate; after the window it is new again', () => {
@@ -98,5 +104,60 @@ describe('deliveryKeys', () => {
 			key,
 		]);
 		expect(deliveryKeys('other', noId, undefined, raw)).not.toEqual([key]);
+	});
+});
+
+describe('SharedDeliveries: the memory every n8n process sees (workflow static data)', () => {
+	const WINDOW = 10 * 60 * 1000;
+
+	test('a started delivery is known to the next process that reads what was stored', () => {
+		const stored = new SharedDeliveries(undefined).remember(['s:task:t1:succeeded'], 1000, WINDOW);
+		const next = new SharedDeliveries(JSON.parse(JSON.stringify(stored)));
+		expect(next.has(['s:task:t1:succeeded'], 2000, WINDOW)).toBe(true);
+		expect(next.has(['s:delivery:m', 's:task:t1:succeeded'], 2000, WINDOW)).toBe(true);
+		expect(next.has(['s:task:t1:failed'], 2000, WINDOW)).toBe(false);
+		expect(next.has(['s:task:t1:succeeded'], 1000 + WINDOW + 1, WINDOW)).toBe(false);
+	});
+
+	test('it stores hashes of the keys, never the keys themselves', () => {
+		const key = 'wf:node:delivery:msg_secretish_0123';
+		const stored = new SharedDeliveries({}).remember([key], 5, WINDOW);
+		expect(Object.keys(stored)).toEqual([hashKey(key)]);
+		expect(hashKey(key)).toMatch(/^[A-Za-z0-9_-]{22}$/);
+		expect(JSON.stringify(stored)).not.toContain('msg_secretish');
+	});
+
+	test('entries past the window go, and at most the limit stays, the newest kept', () => {
+		let stored: Record<string, number> = new SharedDeliveries({}).remember(['old'], 0, WINDOW);
+		for (let n = 0; n < 10; n++) {
+			stored = new SharedDeliveries(stored).remember([`k${n}`], WINDOW + n, WINDOW, 5);
+		}
+		expect(Object.keys(stored)).toHaveLength(5);
+		const memory = new SharedDeliveries(stored);
+		expect(memory.has(['old'], WINDOW + 10, WINDOW)).toBe(false);
+		expect(memory.has(['k9'], WINDOW + 10, WINDOW)).toBe(true);
+		expect(memory.has(['k4'], WINDOW + 10, WINDOW)).toBe(false);
+		expect(SHARED_MEMORY_LIMIT).toBe(2000);
+	});
+
+	test('whatever static data holds is read without failing; odd entries are ignored', () => {
+		for (const odd of [null, 'text', 42, [1, 2], { a: 'x', b: null }]) {
+			expect(new SharedDeliveries(odd).has(['a'], 0, WINDOW)).toBe(false);
+		}
+		const future = { [hashKey('a')]: 10 * WINDOW };
+		expect(new SharedDeliveries(future).has(['a'], 0, WINDOW)).toBe(false);
+	});
+
+	test('last writer wins: two processes writing at once only lose a memory, never add a false one', () => {
+		const before = new SharedDeliveries({}).remember(['a'], 0, WINDOW);
+		// Both read the same stored value, each starts a different event, each saves its whole copy.
+		const first = new SharedDeliveries(before).remember(['b'], 10, WINDOW);
+		const second = new SharedDeliveries(before).remember(['c'], 11, WINDOW);
+		const saved = new SharedDeliveries(second);
+		expect(saved.has(['a'], 12, WINDOW)).toBe(true);
+		expect(saved.has(['c'], 12, WINDOW)).toBe(true);
+		// "b" was started but is forgotten: a retry of it would start a second execution.
+		expect(saved.has(['b'], 12, WINDOW)).toBe(false);
+		expect(Object.keys(first)).toContain(hashKey('b'));
 	});
 });
