@@ -103,3 +103,14 @@ export function nonPublicHostReason(hostname: string): string | undefined {
 	if (!host.includes('.')) return 'a single-label name, which only resolves inside a local network';
 	return undefined;
 }
+
+/**
+ * Whether a normalised URL host only means "this machine": a loopback address, `localhost` (and
+ * names under it), or the unspecified address n8n shows when it listens on every interface.
+ */
+export function isThisMachineOnly(hostname: string): boolean {
+	const host = hostname.toLowerCase().replace(/\.+$/, '');
+	if (host === 'localhost' || host.endsWith('.localhost')) return true;
+	const reason = nonPublicHostReason(host) ?? '';
+	return /loopback|unspecified/.test(reason);
+}

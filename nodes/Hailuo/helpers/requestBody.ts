@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { isHttpUrl } from '../transport/url';
+import { isThisMachineOnly } from './publicHost';
 import type { GenerateVideoParameters } from './schemas';
 import {
 	DURATIONS,
@@ -206,4 +207,16 @@ export function checkRequestBody(
 		};
 	}
 	return undefined;
+}
+
+/**
+ * The origin of a "Wait for Callback" resume URL the API could never call: n8n built it on this
+ * machine only (no `WEBHOOK_URL` where the run executes, e.g. on a queue-mode worker) while the
+ * API's Base URL is elsewhere. Undefined when the API may reach it (or both are on this machine).
+ */
+export function unreachableResumeOrigin(resumeUrl: string, apiBaseUrl: string): string | undefined {
+	if (!isHttpUrl(resumeUrl) || !isHttpUrl(apiBaseUrl)) return undefined;
+	const resume = new URL(resumeUrl.trim());
+	if (!isThisMachineOnly(resume.hostname)) return undefined;
+	return isThisMachineOnly(new URL(apiBaseUrl.trim()).hostname) ? undefined : resume.origin;
 }

@@ -35,6 +35,7 @@ import type { Batch } from '../batch';
 import { paceFields, readPace } from '../batch';
 import { taskToItem } from '../taskItem';
 import { refuseToolDeadEnds, runsAsTool, withToolDefaults } from '../toolMode';
+import { callbackResumeUrl } from './resume';
 import { waitForVideo, waitOptionFields } from './waitForVideo';
 
 const properties: INodeProperties[] = [
@@ -245,11 +246,9 @@ export async function prepare(this: IExecuteFunctions, i: number) {
 	// The image last: reading a binary one costs more than every other check.
 	const image = await readInputImage.call(this, i);
 	const download = wait.waitMode === 'none' ? null : downloadChoice(node, options, true, i);
-	// n8n's own resume URL for this execution (signed in n8n 2.x; the query must be kept).
+	// n8n's own resume URL for this execution, refused when the API could never reach it.
 	const callbackUrl =
-		wait.waitMode === 'callback'
-			? String(this.evaluateExpression('{{ $execution.resumeUrl }}', i))
-			: parameters.callbackUrl;
+		wait.waitMode === 'callback' ? await callbackResumeUrl.call(this, i) : parameters.callbackUrl;
 	const body = buildRequestBody(parameters, image, callbackUrl);
 	const problem = checkRequestBody(body, new Set(Object.keys(parameters.extraBody)));
 	if (problem) failParameter(node, problem.field, problem.problem, i);

@@ -1,15 +1,50 @@
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { downloadChoice, readOptions } from '../../helpers/options';
 import { estimateCredits } from '../../helpers/pricing';
+import { unreachableResumeOrigin } from '../../helpers/requestBody';
 import { DURATIONS, MODELS, RESOLUTIONS, videoChoiceSchema } from '../../helpers/schemas';
 import { FINAL_STATUSES, normaliseTask } from '../../helpers/task';
 import { challengeOf } from '../../helpers/webhook';
+import { getConnection } from '../../transport';
 import { taskToItem } from '../taskItem';
 
 /**
+ * The URL "Wait for Callback" sends as `callback_url`: n8n's own resume URL for this execution
+ * (signed in n8n 2.x; the query must be kept). Refused, before anything is sent, when n8n built it
+ * on this machine only while the API is elsewhere: the callback could never come, and the run
+ * would wait until Max Wait and then pass its input on.
+ */
+export async function callbackResumeUrl(this: IExecuteFunctions, i: number): Promise<string> {
+	const resumeUrl = String(this.evaluateExpression('{{ $execution.resumeUrl }}', i));
+	const { baseUrl } = await getConnection.call(this);
+	const origin = unreachableResumeOrigin(resumeUrl, baseUrl);
+	if (origin === undefined) return resumeUrl;
+	throw new NodeOperationError(
+		this.getNode(),
+		`"Wait for Callback" cannot work here: n8n's resume URL for this run starts with ${origin}, ` +
+			`which only this machine can reach, so the API at ${new URL(baseUrl).host} could never call back`,
+		{
+			itemIndex: i,
+			description:
+				"Set WEBHOOK_URL to n8n's public address (e.g. https://n8n.example.com/) on every n8n " +
+				'process, in queue mode the workers included, and restart them; or use "Wait Until ' +
+				'Done (Poll)". Nothing was sent to the API and no credits were used.',
+		},
+	);
+}
+
+/**
  * Resumes a run parked by "Wait for Callback": a `{challenge}` is echoed and a progress report is
- * acknowledged (both keep the run waiting); a final state becomes the node's output.
+ * acknowledged (both keep the run waiting); a final state becomes the node's output. When the video
+ * is to be downloaded, the API's callback is answered first, so a large file never holds it open;
+ * a download that then fails ends the run with its error (the API has no reason to call again).
  */
 export async function resume(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const body: unknown = this.getBodyData();
@@ -33,9 +68,11 @@ export async function resume(this: IWebhookFunctions): Promise<IWebhookResponseD
 			}
 		: {};
 	const download = downloadChoice(this.getNode(), readOptions(this), true);
+	const answerFirst = download !== null && task.status === 'succeeded';
+	if (answerFirst) this.getResponseObject().status(200).json({ received: true });
 	const item = await taskToItem.call(this, task, download, extra);
-	return {
-		workflowData: [[{ ...item, pairedItem: { item: 0 } }]],
-		webhookResponse: { received: true },
-	};
+	const workflowData = [[{ ...item, pairedItem: { item: 0 } }]];
+	return answerFirst
+		? { workflowData, noWebhookResponse: true }
+		: { workflowData, webhookResponse: { received: true } };
 }

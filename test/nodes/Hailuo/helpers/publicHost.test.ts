@@ -1,4 +1,7 @@
-import { nonPublicHostReason } from '../../../../nodes/Hailuo/helpers/publicHost';
+import {
+	isThisMachineOnly,
+	nonPublicHostReason,
+} from '../../../../nodes/Hailuo/helpers/publicHost';
 
 /** The host as the node sees it: WHATWG URL's normalised hostname. */
 const reasonFor = (url: string) => nonPublicHostReason(new URL(url).hostname);
@@ -68,5 +71,27 @@ describe('nonPublicHostReason', () => {
 		'https://cdn.example.com./a.jpg',
 	])('%s is public', (url) => {
 		expect(reasonFor(url)).toBeUndefined();
+	});
+});
+
+describe('isThisMachineOnly', () => {
+	test.each([
+		['http://localhost:5678/webhook-waiting/1', true],
+		['http://LOCALHOST./x', true],
+		['http://n8n.localhost/x', true],
+		['http://127.0.0.1:5678/x', true],
+		['http://127.8.9.10/x', true],
+		['http://[::1]:5678/x', true],
+		['http://[::ffff:127.0.0.1]/x', true],
+		['http://0.0.0.0:5678/x', true],
+		['http://[::]/x', true],
+		['http://2130706433/x', true],
+		['http://10.0.0.5:5678/x', false],
+		['http://n8n-main:5678/x', false],
+		['http://192.168.1.2/x', false],
+		['https://n8n.example.com/x', false],
+		['https://apiin.one/api/v1', false],
+	])('%s → %s', (url, expected) => {
+		expect(isThisMachineOnly(new URL(url).hostname)).toBe(expected);
 	});
 });
