@@ -25,6 +25,9 @@ export class RequestGovernor {
 
 	private pausedUntil = 0;
 
+	/** When the last request actually left. */
+	private lastSentAt = -Infinity;
+
 	/** When the pace was last halved. */
 	private slowedAt = -Infinity;
 
@@ -77,7 +80,11 @@ export class RequestGovernor {
 		return outcome.value;
 	}
 
-	/** Sleeps until a reserved slot; a pause that began meanwhile sends the request back in line. */
+	/**
+	 * Sleeps until a reserved slot; a pause that began meanwhile sends the request back in line.
+	 * Late timers must not bunch requests up, so a request also keeps its distance from the one
+	 * actually sent before it.
+	 */
 	private async turn(signal?: AbortSignal): Promise<boolean> {
 		for (;;) {
 			if (signal?.aborted) return false;
@@ -86,8 +93,18 @@ export class RequestGovernor {
 			this.nextSlot = slot + 1000 / this.rate;
 			const pauses = this.pauses;
 			if (slot > now && !(await this.sleep(slot - now, signal))) return false;
-			if (pauses === this.pauses) return true;
+			if (pauses !== this.pauses) continue;
+			for (let gap = this.gapLeft(); gap > 0; gap = this.gapLeft()) {
+				if (!(await this.sleep(gap, signal))) return false;
+			}
+			this.lastSentAt = this.now();
+			return true;
 		}
+	}
+
+	// Timers may fire a millisecond early by Date.now(): keep a little more than the spacing.
+	private gapLeft(): number {
+		return this.lastSentAt + 1000 / this.rate + 2 - this.now();
 	}
 
 	private learn(verdict: Verdict, sentAt: number): void {
