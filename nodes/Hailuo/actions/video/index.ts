@@ -33,7 +33,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Task',
 				value: 'getTask',
-				action: 'Get a video task',
+				action: 'Get the status and video URL of a video task',
 				description: 'Read the state and result of a video task by its ID',
 			},
 		],
