@@ -15,13 +15,14 @@ export interface Pace {
 	createConcurrency: number;
 }
 
+// The option defaults below repeat these as literals: n8n's scanner reads them from the source.
 export const DEFAULT_PACE: Pace = { createsPerSecond: 5, readsPerSecond: 10, createConcurrency: 5 };
 
 const readsField: INodeProperties = {
 	displayName: 'Max Task Reads per Second',
 	name: 'readsPerSecond',
 	type: 'number',
-	default: DEFAULT_PACE.readsPerSecond,
+	default: 10,
 	typeOptions: { minValue: 0.1, maxValue: 100, numberPrecision: 1 },
 	description:
 		'The most task reads this node sends per second for the whole batch; slower when the API says too many',
@@ -35,7 +36,7 @@ export const paceFields = (creates: boolean): INodeProperties[] =>
 					displayName: 'Max Creates per Second',
 					name: 'createsPerSecond',
 					type: 'number',
-					default: DEFAULT_PACE.createsPerSecond,
+					default: 5,
 					typeOptions: { minValue: 0.1, maxValue: 100, numberPrecision: 1 },
 					description:
 						'The most video jobs this node starts per second for the whole batch; slower when the API says too many',
