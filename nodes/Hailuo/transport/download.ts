@@ -178,6 +178,14 @@ export async function downloadVideo(
 			);
 		}
 	});
+	// n8n's database store (queue mode's default) reads with a 'data' listener, which does not
+	// restart a stream paused on purpose as pipe() does: restart it when the store starts reading.
+	const resumeForStore = (event: string | symbol) => {
+		if (event !== 'data') return;
+		body.off('newListener', resumeForStore);
+		body.resume();
+	};
+	body.on('newListener', resumeForStore);
 	const onDeadline = () =>
 		stop(
 			downloadError(node, {
@@ -206,6 +214,7 @@ export async function downloadVideo(
 		);
 	} finally {
 		signal.removeEventListener('abort', onDeadline);
+		body.off('newListener', resumeForStore);
 	}
 	// A body too short to hold a video header never reached the check above.
 	if (head.length < HEAD_BYTES) throw downloadError(node, notVideo(taskId, itemIndex));
