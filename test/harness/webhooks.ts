@@ -15,7 +15,6 @@ import type {
 	IDataObject,
 	INode,
 	INodeType,
-	IRun,
 	IRunExecutionData,
 	IWebhookData,
 	IWebhookResponseData,
@@ -237,18 +236,13 @@ export class WebhookServer {
 			const nodeName = waiting.data.resultData.lastNodeExecuted ?? '';
 			const node = waiting.workflow.getNode(nodeName);
 			if (!node) return send(res, 500, { message: 'waiting node not found' });
-			let called: Awaited<ReturnType<WebhookServer['callWebhook']>>;
-			try {
-				called = await this.callWebhook(waiting, node, request, waiting.data, res);
-			} catch (error) {
-				// n8n resumes the run with the webhook's error, and it ends failed.
-				this.waiting.delete(waitingId);
-				const message = error instanceof Error ? error.message : String(error);
-				const run = { data: waiting.data, mode: waiting.mode, status: 'error' } as IRun;
-				waiting.done({ run, output: () => [], error: { message, node: nodeName } });
-				throw error;
-			}
-			const { result, response } = called;
+			const { result, response } = await this.callWebhook(
+				waiting,
+				node,
+				request,
+				waiting.data,
+				res,
+			);
 			writeResponse(res, result, response);
 			if (result.workflowData) {
 				this.waiting.delete(waitingId);

@@ -1,10 +1,11 @@
 import type {
 	IDataObject,
 	IExecuteFunctions,
+	INodeExecutionData,
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { downloadChoice, readOptions } from '../../helpers/options';
 import { estimateCredits } from '../../helpers/pricing';
@@ -44,7 +45,7 @@ export async function callbackResumeUrl(this: IExecuteFunctions, i: number): Pro
  * Resumes a run parked by "Wait for Callback": a `{challenge}` is echoed and a progress report is
  * acknowledged (both keep the run waiting); a final state becomes the node's output. When the video
  * is to be downloaded, the API's callback is answered first, so a large file never holds it open;
- * a download that then fails ends the run with its error (the API has no reason to call again).
+ * a download that then fails resumes the run without the file, the reason in `downloadError`.
  */
 export async function resume(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const body: unknown = this.getBodyData();
@@ -68,11 +69,29 @@ export async function resume(this: IWebhookFunctions): Promise<IWebhookResponseD
 			}
 		: {};
 	const download = downloadChoice(this.getNode(), readOptions(this), true);
-	const answerFirst = download !== null && task.status === 'succeeded';
-	if (answerFirst) this.getResponseObject().status(200).json({ received: true });
-	const item = await taskToItem.call(this, task, download, extra);
-	const workflowData = [[{ ...item, pairedItem: { item: 0 } }]];
-	return answerFirst
-		? { workflowData, noWebhookResponse: true }
-		: { workflowData, webhookResponse: { received: true } };
+	if (download === null || task.status !== 'succeeded') {
+		const item = await taskToItem.call(this, task, null, extra);
+		return {
+			workflowData: [[{ ...item, pairedItem: { item: 0 } }]],
+			webhookResponse: { received: true },
+		};
+	}
+	this.getResponseObject().status(200).json({ received: true });
+	let item: INodeExecutionData;
+	try {
+		item = await taskToItem.call(this, task, download, extra);
+	} catch (error) {
+		// The API was told the callback arrived, so it will not send it again: the run goes on.
+		const { message, description } =
+			error instanceof NodeApiError || error instanceof NodeOperationError
+				? { message: error.message, description: error.description ?? '' }
+				: { message: String(error), description: '' };
+		this.logger.warn(`Hailuo resumed the run without the video: ${message}`);
+		const downloadError = {
+			message,
+			description: description || 'Use Get Task with the task ID to fetch the video again.',
+		};
+		item = await taskToItem.call(this, task, null, { ...extra, downloadError });
+	}
+	return { workflowData: [[{ ...item, pairedItem: { item: 0 } }]], noWebhookResponse: true };
 }
