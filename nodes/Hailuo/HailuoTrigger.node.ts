@@ -374,10 +374,11 @@ export class HailuoTrigger implements INodeType {
 			});
 			item.json = redactJson(item.json, apiKey);
 			recentDeliveries.settle(keys, Date.now());
-			// n8n saves static data once the execution is registered, before the answer is sent.
 			staticData[SHARED_MEMORY_KEY] = shared.remember(keys, Date.now(), DUPLICATE_WINDOW_MS);
 			emitted = true;
-			return { workflowData: [[item]], webhookResponse: { received: true } };
+			// Answered here: then n8n saves static data at once, before it registers the execution
+			// (when n8n answers after registering, it has re-read the workflow and the change is lost).
+			return { ...reply(200, { received: true }), workflowData: [[item]] };
 		} finally {
 			if (!emitted) recentDeliveries.forget(keys);
 		}
