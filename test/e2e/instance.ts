@@ -89,6 +89,9 @@ export class N8nInstance {
 
 	private serverLog = '';
 
+	/** Environment added to every n8n process of this instance (e.g. queue mode's database and Redis). */
+	readonly extraEnv: NodeJS.ProcessEnv = {};
+
 	private constructor(
 		private readonly runtime: { node24: string; n8nBin: string },
 		readonly port: number,
@@ -161,7 +164,13 @@ export class N8nInstance {
 			N8N_RESTRICT_FILE_ACCESS_TO: this.filesDir,
 			N8N_LOG_LEVEL: 'info',
 			N8N_SKIP_WEBHOOK_DEREGISTRATION_SHUTDOWN: 'true',
+			...this.extraEnv,
 		};
+	}
+
+	/** The Node that runs n8n and n8n's entry script, to start more n8n processes on this folder. */
+	get runtimePaths(): { node24: string; n8nBin: string } {
+		return { ...this.runtime };
 	}
 
 	/** Runs an n8n CLI command to its end. */
