@@ -5,6 +5,8 @@
  *   bench         the Performance table, from `npm run bench`'s measurements (about 2 minutes)
  *   load [runs]   the webhook load figures, from `npm run test:e2e` run `runs` times (default 12,
  *                 about 4 minutes each; installs n8n on first use)
+ *   queue [runs]  the queue-mode figures, from the queue-mode e2e suite run `runs` times (default 3,
+ *                 about 3–5 minutes each; installs PostgreSQL and Redis with apt when missing)
  *   check         fails when the README's pack figures disagree with `npm pack` (`npm run verify`)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -145,6 +147,58 @@ function loadText(runs: number): string {
 	].join('\n');
 }
 
+/**
+ * Runs the queue-mode e2e suite `runs` times and reads what it prints: the cluster line (versions,
+ * set-up time) and the QUEUE-MODE LOAD line (500 deliveries over both webhook processes).
+ */
+function queueText(runs: number): string {
+	const results: Array<{ perSecond: number; p95Ms: number; suiteS: number }> = [];
+	let total = 0;
+	let services = '';
+	for (let run = 1; run <= runs; run++) {
+		console.log(`Queue-mode run ${run} of ${runs}...`);
+		const jest = spawnSync(
+			process.execPath,
+			[require.resolve('jest/bin/jest'), '-c', 'jest.e2e.config.js', 'test/e2e/queue'],
+			{ cwd: PACKAGE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+		);
+		const output = `${jest.stdout}${jest.stderr}`;
+		const line =
+			/QUEUE-MODE LOAD: (\d+) deliveries to \d+ webhook processes in [\d.]+ s = ([\d.]+) deliveries\/s; p95 answer (\d+) ms; executions (\d+), unique (\d+), lost 0, duplicated 0/.exec(
+				output,
+			);
+		const ready = /Queue-mode cluster ready in \d+ s \(([^)]*)\)/.exec(output);
+		const time = /^Time:\s+([\d.]+) s/m.exec(output);
+		if (jest.status !== 0 || !line || !ready || !time) {
+			throw new Error(`Queue-mode run ${run} failed:\n${jest.stderr.slice(-3000)}`);
+		}
+		total = Number(line[1]);
+		services = ready[1];
+		results.push({ perSecond: Number(line[2]), p95Ms: Number(line[3]), suiteS: Number(time[1]) });
+		console.log(`  ${line[0]}`);
+	}
+	const range = (values: number[], digits: number) => {
+		const [low, high] = [Math.min(...values), Math.max(...values)].map((v) => v.toFixed(digits));
+		return low === high ? low : `${low}–${high}`;
+	};
+	return [
+		`Queue mode, from \`test/e2e/queue.e2e.ts\` (real n8n ${N8N_VERSION}: main, 2 workers with \`--concurrency=10\`, 2 webhook`,
+		`processes, ${services}, all on the same ${availableParallelism()} cores): ${total} signed completion webhooks fired in`,
+		`bursts of 25, alternately at the two webhook processes — all ${total} answered \`200\`, ${total} executions on the`,
+		`workers, 0 lost, 0 duplicated in every run; **${range(
+			results.map((r) => r.perSecond),
+			0,
+		)} deliveries/s**, **p95 answer time ${range(
+			results.map((r) => r.p95Ms / 1000),
+			1,
+		)} s** over ${runs} run${runs > 1 ? 's' : ''}. The whole suite, set-up included, takes ${range(
+			results.map((r) => r.suiteS / 60),
+			1,
+		)} minutes.`,
+		'',
+	].join('\n');
+}
+
 async function main() {
 	const [what, runs] = process.argv.slice(2);
 	// Measure first, then read and write the README, so edits made meanwhile are kept.
@@ -156,7 +210,14 @@ async function main() {
 	} else if (what === 'load') {
 		const text = loadText(Number(runs ?? 12));
 		block('load').write(text);
-	} else throw new Error('Usage: npm run readme:figures -- pack | bench | load [runs] | check');
+	} else if (what === 'queue') {
+		const text = queueText(Number(runs ?? 3));
+		block('queue').write(text);
+	} else {
+		throw new Error(
+			'Usage: npm run readme:figures -- pack | bench | load [runs] | queue [runs] | check',
+		);
+	}
 }
 
 main().catch((error: unknown) => {

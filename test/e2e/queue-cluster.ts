@@ -241,6 +241,19 @@ export class QueueCluster {
 		}
 	}
 
+	/** PostgreSQL's and Redis's versions, e.g. "PostgreSQL 15.14, Redis 7.0.15". */
+	async versions(): Promise<string> {
+		const [postgres, redis] = await Promise.all([
+			run(join(this.binaries.postgresBin, 'postgres'), ['--version']),
+			run(this.binaries.redisServer, ['--version']),
+		]);
+		const version = (text: string, pattern: RegExp) => pattern.exec(text)?.[1] ?? '?';
+		return (
+			`PostgreSQL ${version(postgres.stdout, /(\d+(?:\.\d+)+)/)}, ` +
+			`Redis ${version(redis.stdout, /v=(\d+(?:\.\d+)+)/)}`
+		);
+	}
+
 	/** The address the outside world uses (WEBHOOK_URL): the load balancer. */
 	get publicUrl(): string {
 		return `http://127.0.0.1:${this.balancerPort}`;

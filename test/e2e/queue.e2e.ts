@@ -426,7 +426,8 @@ beforeAll(
 		await cluster.startN8n();
 		phase('n8n processes');
 		console.log(
-			`Queue-mode cluster ready in ${((Date.now() - began) / 1000).toFixed(0)} s: ${phases.join(', ')}`,
+			`Queue-mode cluster ready in ${((Date.now() - began) / 1000).toFixed(0)} s ` +
+				`(${await cluster.versions()}): ${phases.join(', ')}`,
 		);
 	},
 	10 * 60 * 1000,
