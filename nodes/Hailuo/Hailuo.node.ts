@@ -37,7 +37,11 @@ export class Hailuo implements INodeType {
 				isFullPath: true,
 			},
 		],
-		properties: video.description,
+		properties: [
+			// Where n8n puts the credential: first, before the price callout would otherwise take it.
+			{ displayName: 'Credentials', name: 'credentials', type: 'credentials', default: '' },
+			...video.description,
+		],
 	};
 
 	// The resume URL is n8n's own per-execution URL: nothing to register with the API. n8n never

@@ -34,6 +34,14 @@ const SHARED_MEMORY_KEY = 'startedDeliveries';
 /** Seconds a copy of a delivery still being handled is asked to wait before it is sent again. */
 const IN_PROGRESS_RETRY_AFTER_SECONDS = 5;
 
+/** The trigger's events as a person reads them: its actions in the nodes panel and its subtitle. */
+const EVENT_ACTIONS = {
+	final: 'On video finished',
+	succeeded: 'On video succeeded',
+	failed: 'On video failed',
+	all: 'On any video state change',
+};
+
 const EVENT_FILTERS: Record<string, (task: NormalisedTask) => boolean> = {
 	final: (task) => FINAL_STATUSES.includes(task.status),
 	succeeded: (task) => task.status === 'succeeded',
@@ -139,26 +147,39 @@ export class HailuoTrigger implements INodeType {
 		icon: { light: 'file:../../icons/hailuo.svg', dark: 'file:../../icons/hailuo.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{"On " + $parameter["events"] + " videos"}}',
+		subtitle: `={{ ${JSON.stringify(EVENT_ACTIONS)}[$parameter["events"]] }}`,
+		// n8n's nodes panel lists this trigger in the Hailuo node's entry (a trigger named after a
+		// node joins it) and describes that entry with this text, so it speaks for both.
 		description:
-			'Starts a workflow when a Hailuo video task reports its result (completion webhook)',
+			'Generate videos from images with MiniMax Hailuo 2.3, and start workflows when they finish',
 		defaults: { name: 'Hailuo Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'hailuoApi', required: true }],
+		// Only a download uses the credential (for the API's address and to keep its key out).
+		credentials: [
+			{
+				name: 'hailuoApi',
+				required: true,
+				displayOptions: { show: { 'options.download': [true] } },
+			},
+		],
 		webhooks: [
 			{
 				...completionWebhook,
-				path: '={{$parameter["verification"] === "urlToken" ? "hailuo/" + $parameter["urlToken"] : "hailuo"}}',
+				// With no token yet, the URL shown says so instead of looking usable.
+				path: '={{$parameter["verification"] !== "urlToken" ? "hailuo" : "hailuo/" + ($parameter["urlToken"] || "<URL Token missing>")}}',
 			},
 		],
 		properties: [
+			// Where n8n puts the credential (when shown): first, not after the callout below.
+			{ displayName: 'Credentials', name: 'credentials', type: 'credentials', default: '' },
 			{
 				displayName:
-					'Copy the Production URL above into Generate Video → Options → Callback URL, ' +
-					'then activate this workflow. Each finished video starts one execution.',
+					'Open Webhook URLs at the top, copy the Production URL into Generate Video → ' +
+					'Options → Callback URL, then publish this workflow. Each finished video starts one ' +
+					'execution.',
 				name: 'callbackNotice',
-				type: 'notice',
+				type: 'callout',
 				default: '',
 			},
 			{
@@ -200,15 +221,26 @@ export class HailuoTrigger implements INodeType {
 				displayOptions: { show: { verification: ['none'] } },
 			},
 			{
+				displayName:
+					'Enter a URL Token below: until then this trigger has no URL to copy and cannot be ' +
+					'published',
+				name: 'missingTokenNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { verification: ['urlToken'], urlToken: [''] } },
+			},
+			{
+				// Masked as n8n's verification rules want for any token; the hint says where it shows.
 				displayName: 'URL Token',
 				name: 'urlToken',
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
 				required: true,
+				placeholder: 'e.g. 9f2c7e41b0d85a36c4e1f7b29d03a6e8c15b47f0',
 				hint:
-					'A long random string (16+ letters, digits, - or _), e.g. from ' +
-					'`openssl rand -hex 24`. It becomes part of the URL above.',
+					'16 or more letters, digits, - or _, e.g. from openssl rand -hex 20. The Production URL ' +
+					'ends with it, so that URL is a secret too: share it only with API in One.',
 				displayOptions: { show: { verification: ['urlToken'] } },
 			},
 			{
@@ -242,15 +274,36 @@ export class HailuoTrigger implements INodeType {
 				displayOptions: { show: { verification: ['hmacHeader'] } },
 			},
 			{
-				displayName: 'Events',
+				// n8n's nodes panel offers one trigger action per option, named by its `action`.
+				displayName: 'Trigger On',
 				name: 'events',
 				type: 'options',
 				default: 'final',
 				options: [
-					{ name: 'Finished (Succeeded, Failed or Canceled)', value: 'final' },
-					{ name: 'Succeeded Only', value: 'succeeded' },
-					{ name: 'Failed Only', value: 'failed', description: 'Failed or canceled' },
-					{ name: 'Every State Change', value: 'all' },
+					{
+						name: 'Video Finished',
+						value: 'final',
+						action: EVENT_ACTIONS.final,
+						description: 'When a video task ends: succeeded, failed or canceled',
+					},
+					{
+						name: 'Video Succeeded',
+						value: 'succeeded',
+						action: EVENT_ACTIONS.succeeded,
+						description: 'When a video is ready',
+					},
+					{
+						name: 'Video Failed',
+						value: 'failed',
+						action: EVENT_ACTIONS.failed,
+						description: 'When a video task fails or is canceled',
+					},
+					{
+						name: 'Any State Change',
+						value: 'all',
+						action: EVENT_ACTIONS.all,
+						description: 'Every report, including queued and running',
+					},
 				],
 			},
 			optionsCollection(downloadOptions(false)),

@@ -494,12 +494,13 @@ describe('bodies nested deeper than n8n can store', () => {
 
 describe('nothing secret reaches the output', () => {
 	test('credential-like headers and headers carrying a configured secret are dropped', async () => {
+		// The credential is only in play (and its key known) when the trigger downloads.
 		const url = await server.activate(
-			trigger({ verification: 'urlToken', urlToken: TOKEN }),
+			trigger({ verification: 'urlToken', urlToken: TOKEN, options: { download: true } }),
 			credentials(),
 		);
 		const before = server.executions.length;
-		const response = await post(url, finished('task_headers_1'), {
+		const response = await post(url, finished('task_headers_1', 'FAILED', null), {
 			'Proxy-Authorization': 'Basic cHJveHk6cGFzcw==',
 			'Api-Key': 'k1',
 			'X-Api-Key': 'k2',
@@ -538,7 +539,10 @@ describe('nothing secret reaches the output', () => {
 	});
 
 	test('the API key is redacted from the delivery body, its raw copy and its error text', async () => {
-		const url = await server.activate(trigger({ verification: 'none' }), credentials());
+		const url = await server.activate(
+			trigger({ verification: 'none', options: { download: true } }),
+			credentials(),
+		);
 		const key = sandbox.apiKey;
 		const raw = JSON.stringify({
 			code: 200,

@@ -42,14 +42,19 @@ const DOWNLOAD_VIDEO: INodeProperties = {
 	type: 'boolean',
 	default: false,
 	description:
-		'Whether to save the finished MP4 as a file in the output item ' +
-		'(binary field below), streamed without loading it into memory',
+		'Whether to save the finished MP4 as a file in the output item, streamed without loading it ' +
+		'into memory',
 };
 
-/** The "Download Video" options, shared by every place that can save the video. */
+/**
+ * The "Download Video" options, shared by every place that can save the video. The download's own
+ * settings show only while it is on: an option not added yet counts as its default.
+ */
 export function downloadOptions(defaultOn: boolean): INodeProperties[] {
-	return alphabetical([
-		{ ...DOWNLOAD_VIDEO, default: defaultOn },
+	const whileDownloading: INodeProperties['displayOptions'] = defaultOn
+		? { hide: { download: [false] } }
+		: { show: { download: [true] } };
+	const settings: INodeProperties[] = [
 		{
 			displayName: 'Download Timeout (Seconds)',
 			name: 'downloadTimeout',
@@ -74,6 +79,10 @@ export function downloadOptions(defaultOn: boolean): INodeProperties[] {
 			default: 'data',
 			hint: 'The name of the output binary field to put the video in',
 		},
+	];
+	return alphabetical([
+		{ ...DOWNLOAD_VIDEO, default: defaultOn },
+		...settings.map((option) => ({ ...option, displayOptions: whileDownloading })),
 	]);
 }
 

@@ -92,31 +92,52 @@ export function overBudget(cost: BatchCost, limits: number[]): string | undefine
 	return `Over "Max Credits per Run" (${limit}): ${describeBatchCost(cost)}`;
 }
 
+const REFUSED_COMBINATION = { duration: '10', resolution: '1080P' } as const;
+
+/** What one video of a combination costs, in one short line. */
 function priceText(model: Model, duration: Duration, resolution: Resolution): string {
-	if (duration === '10' && resolution === '1080P') {
-		return (
-			'10 s is only available at 768P: choose 6 s for 1080P, or 768P for ' +
-			'10 s. The node refuses this combination before spending credits.'
-		);
-	}
 	const credits = estimateCredits(model, duration, resolution);
-	const price =
-		typeof credits === 'number'
-			? `${credits} credits (about ${dollars(credits)})`
-			: `${credits.min}–${credits.max} credits (about ` +
-				`${dollars(credits.min)}–${dollars(credits.max)}; the exact Pro price is not published)`;
-	return `${MODEL_LABELS[model]}, ${duration} s at ${resolution}: ${price} per video, billed only when it succeeds`;
+	if (typeof credits === 'number') {
+		return `${credits} credits (about ${dollars(credits)}) per video, charged only when it succeeds`;
+	}
+	return (
+		`${credits.min}–${credits.max} credits (about ${dollars(credits.min)}–${dollars(credits.max)}) ` +
+		'per video, charged only when it succeeds; the exact Pro price is not published'
+	);
 }
 
-/** One notice per combination, so the price shown always matches the chosen dropdowns. */
-export const priceNotices: INodeProperties[] = MODELS.flatMap((model) =>
-	DURATIONS.flatMap((duration) =>
-		RESOLUTIONS.map((resolution) => ({
-			displayName: priceText(model, duration, resolution),
-			name: `priceNotice${MODEL_LABELS[model]}${duration}${resolution}`,
-			type: 'notice' as const,
-			default: '',
-			displayOptions: { show: { model: [model], duration: [duration], resolution: [resolution] } },
-		})),
+/**
+ * Under the dropdowns: the price of the chosen combination as neutral information (a callout,
+ * one per combination so it always matches), and the one combination the API refuses as a warning.
+ */
+export const priceNotices: INodeProperties[] = [
+	...MODELS.flatMap((model) =>
+		DURATIONS.flatMap((duration) =>
+			RESOLUTIONS.filter(
+				(resolution) =>
+					duration !== REFUSED_COMBINATION.duration ||
+					resolution !== REFUSED_COMBINATION.resolution,
+			).map((resolution): INodeProperties => ({
+				displayName: priceText(model, duration, resolution),
+				name: `priceNotice${MODEL_LABELS[model]}${duration}${resolution}`,
+				type: 'callout',
+				default: '',
+				displayOptions: {
+					show: { model: [model], duration: [duration], resolution: [resolution] },
+				},
+			})),
+		),
 	),
-);
+	{
+		displayName: '10-second videos are made at 768P only: choose 6 seconds or 768P',
+		name: 'refusedCombinationNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: {
+			show: {
+				duration: [REFUSED_COMBINATION.duration],
+				resolution: [REFUSED_COMBINATION.resolution],
+			},
+		},
+	},
+];

@@ -110,7 +110,7 @@ const properties: INodeProperties[] = [
 		default: '6',
 		options: [
 			{ name: '6 Seconds', value: '6' },
-			{ name: '10 Seconds (768P Only)', value: '10' },
+			{ name: '10 Seconds', value: '10', description: 'At 768P only' },
 		],
 	},
 	{
@@ -120,7 +120,7 @@ const properties: INodeProperties[] = [
 		default: '768P',
 		options: [
 			{ name: '768P', value: '768P' },
-			{ name: '1080P (6 Seconds Only)', value: '1080P' },
+			{ name: '1080P', value: '1080P', description: 'For 6-second videos only' },
 		],
 	},
 	...priceNotices,
@@ -183,7 +183,10 @@ const properties: INodeProperties[] = [
 		...waitOptionFields,
 		...downloadOptions(true).map((option) => ({
 			...option,
-			displayOptions: { show: { '/waitMode': ['poll', 'callback'] } },
+			displayOptions: {
+				...option.displayOptions,
+				show: { ...option.displayOptions?.show, '/waitMode': ['poll', 'callback'] },
+			},
 		})),
 		{
 			displayName: 'Parallel Create Requests',
