@@ -206,12 +206,21 @@ export class QueueCluster {
 
 	private readonly onExit = () => this.killNow();
 
+	/** Interrupted (Ctrl-C, a CI timeout): clean up, then let the signal do what it would have. */
+	private readonly onSignal = (signal: NodeJS.Signals) => {
+		this.killNow();
+		this.forgetHandlers();
+		process.kill(process.pid, signal);
+	};
+
 	private constructor(
 		n8n: N8nInstance,
 		private readonly binaries: Binaries,
 	) {
 		this.n8n = n8n;
 		process.on('exit', this.onExit);
+		process.once('SIGINT', this.onSignal);
+		process.once('SIGTERM', this.onSignal);
 	}
 
 	/**
@@ -219,8 +228,14 @@ export class QueueCluster {
 	 * the package. n8n itself starts with `startN8n`, once workflows are imported.
 	 */
 	static async create(): Promise<QueueCluster> {
-		const [binaries, n8n] = await Promise.all([ensureServices(), N8nInstance.create()]);
-		const cluster = new QueueCluster(n8n, binaries);
+		const [services, instance] = await Promise.allSettled([ensureServices(), N8nInstance.create()]);
+		if (services.status === 'rejected') {
+			if (instance.status === 'fulfilled') instance.value.remove();
+			throw services.reason;
+		}
+		if (instance.status === 'rejected') throw instance.reason;
+		const n8n = instance.value;
+		const cluster = new QueueCluster(n8n, services.value);
 		try {
 			await Promise.all([cluster.startPostgres(), cluster.startRedis(), cluster.startBalancer()]);
 			Object.assign(n8n.extraEnv, QUEUE_ENV, {
@@ -514,7 +529,13 @@ export class QueueCluster {
 			for (const owned of this.processes) writeFileSync(join(logs, `${owned.name}.log`), owned.log);
 		}
 		this.removeFolders();
+		this.forgetHandlers();
+	}
+
+	private forgetHandlers(): void {
 		process.off('exit', this.onExit);
+		process.off('SIGINT', this.onSignal);
+		process.off('SIGTERM', this.onSignal);
 	}
 
 	/** The last resort when the test process exits without `stop`: kill by pid, remove folders. */
