@@ -167,7 +167,9 @@ export class HailuoTrigger implements INodeType {
 			{
 				...completionWebhook,
 				// With no token yet, the URL shown says so instead of looking usable.
-				path: '={{$parameter["verification"] !== "urlToken" ? "hailuo" : "hailuo/" + ($parameter["urlToken"] || "<URL Token missing>")}}',
+				path:
+					'={{$parameter["verification"] !== "urlToken" ? "hailuo" : ' +
+					'"hailuo/" + ($parameter["urlToken"] || "<URL Token missing>")}}',
 			},
 		],
 		properties: [

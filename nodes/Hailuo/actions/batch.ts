@@ -41,6 +41,14 @@ export const paceFields = (creates: boolean): INodeProperties[] =>
 					description:
 						'The most video jobs this node starts per second for the whole batch; slower when the API says too many',
 				},
+				{
+					displayName: 'Parallel Create Requests',
+					name: 'createConcurrency',
+					type: 'number',
+					default: 5,
+					typeOptions: { minValue: 1, maxValue: 20 },
+					description: 'How many create requests may run at once when many items come in',
+				},
 				readsField,
 			]
 		: [readsField];

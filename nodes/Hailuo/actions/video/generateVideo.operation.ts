@@ -4,7 +4,7 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
 import { readInputImage } from '../../helpers/inputImage';
 import {
@@ -13,19 +13,11 @@ import {
 	optionsCollection,
 	readOptions,
 } from '../../helpers/options';
-import {
-	batchCost,
-	describeBatchCost,
-	estimateRequest,
-	HIGHEST_KNOWN_CREDITS,
-	overBudget,
-	priceNotices,
-} from '../../helpers/pricing';
+import { estimateRequest, priceNotices } from '../../helpers/pricing';
 import { buildRequestBody, callbackModeProblem, checkRequestBody } from '../../helpers/requestBody';
 import {
 	failParameter,
 	generateVideoSchema,
-	maxCreditsSchema,
 	parseParameters,
 	waitOptionsSchema,
 } from '../../helpers/schemas';
@@ -35,8 +27,11 @@ import type { Batch } from '../batch';
 import { paceFields, readPace } from '../batch';
 import { taskToItem } from '../taskItem';
 import { refuseToolDeadEnds, runsAsTool, withToolDefaults } from '../toolMode';
+import { maxCreditsField, readMaxCredits } from './budget';
 import { callbackResumeUrl } from './resume';
-import { waitForVideo, waitOptionFields } from './waitForVideo';
+import { waitForVideo, waitModeField, waitOptionFields } from './waitForVideo';
+
+export { checkBudget as beforeRun } from './budget';
 
 const properties: INodeProperties[] = [
 	{
@@ -124,32 +119,7 @@ const properties: INodeProperties[] = [
 		],
 	},
 	...priceNotices,
-	{
-		displayName: 'Wait Mode',
-		name: 'waitMode',
-		type: 'options',
-		default: 'poll',
-		options: [
-			{
-				name: 'Wait Until Done (Poll)',
-				value: 'poll',
-				description:
-					'Check the task until the video is ready (typically 1–2 minutes), then output it',
-			},
-			{
-				name: 'Wait for Callback',
-				value: 'callback',
-				description:
-					'Park the execution (no worker held, survives a restart) until API in One calls back with the result',
-			},
-			{
-				name: 'Return Task Immediately',
-				value: 'none',
-				description:
-					'Output the task ID at once; read the result later with Get Task or a Hailuo Trigger',
-			},
-		],
-	},
+	waitModeField,
 	optionsCollection([
 		{
 			displayName: 'Callback URL',
@@ -169,17 +139,7 @@ const properties: INodeProperties[] = [
 				'A JSON object (at most 64 KB) merged into the request body last, to send fields or values ' +
 				'this node does not know yet. The body as sent is checked with every rule the node knows.',
 		},
-		{
-			displayName: 'Max Credits per Run',
-			name: 'maxCredits',
-			type: 'number',
-			default: 0,
-			typeOptions: { minValue: 0 },
-			description:
-				'Refuse the whole run, before anything is sent, when its items may cost more than this ' +
-				`(Pro counted at its maximum, a model without a known price at ${HIGHEST_KNOWN_CREDITS}). ` +
-				'0 means no limit; the log states what each run may cost either way.',
-		},
+		maxCreditsField,
 		...waitOptionFields,
 		...downloadOptions(true).map((option) => ({
 			...option,
@@ -188,14 +148,6 @@ const properties: INodeProperties[] = [
 				show: { ...option.displayOptions?.show, '/waitMode': ['poll', 'callback'] },
 			},
 		})),
-		{
-			displayName: 'Parallel Create Requests',
-			name: 'createConcurrency',
-			type: 'number',
-			default: 5,
-			typeOptions: { minValue: 1, maxValue: 20 },
-			description: 'How many create requests may run at once when many items come in',
-		},
 		...paceFields(true),
 	]),
 ];
@@ -236,12 +188,7 @@ export async function prepare(this: IExecuteFunctions, i: number) {
 		},
 		i,
 	);
-	const { maxCredits } = parseParameters(
-		node,
-		maxCreditsSchema,
-		{ maxCredits: options.maxCredits ?? 0 },
-		i,
-	);
+	const maxCredits = readMaxCredits(node, options, i);
 	if (wait.waitMode === 'callback') {
 		const problem = callbackModeProblem(this.getInputData().length, parameters);
 		if (problem) failParameter(node, problem.field, problem.problem, i);
@@ -257,26 +204,6 @@ export async function prepare(this: IExecuteFunctions, i: number) {
 	if (problem) failParameter(node, problem.field, problem.problem, i);
 	const pace = readPace(node, options, i, wait.createConcurrency);
 	return { wait, download, body, estimate: estimateRequest(body), maxCredits, pace };
-}
-
-/** Before any request: log what the run may cost, and refuse it over "Max Credits per Run". */
-export async function beforeRun(
-	this: IExecuteFunctions,
-	prepared: Array<Awaited<ReturnType<typeof prepare>>>,
-): Promise<void> {
-	const cost = batchCost(prepared.map(({ estimate }) => estimate));
-	this.logger.info(`Hailuo estimate: ${describeBatchCost(cost)}`);
-	const refusal = overBudget(
-		cost,
-		prepared.map(({ maxCredits }) => maxCredits),
-	);
-	if (!refusal) return;
-	throw new NodeOperationError(this.getNode(), refusal, {
-		description:
-			'Nothing was sent to the API and no credits were used. Pro videos count at ' +
-			`${HIGHEST_KNOWN_CREDITS} credits, the top of their published range. Raise the limit ` +
-			'(0 means no limit), or send fewer items per run, e.g. with Loop Over Items.',
-	});
 }
 
 export async function execute(

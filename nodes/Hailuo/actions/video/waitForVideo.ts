@@ -18,6 +18,34 @@ import { taskToItem } from '../taskItem';
 /** How far past Max Wait the last read may run. */
 const READ_GRACE_MS = 3000;
 
+/** How Generate Video waits for its job. */
+export const waitModeField: INodeProperties = {
+	displayName: 'Wait Mode',
+	name: 'waitMode',
+	type: 'options',
+	default: 'poll',
+	options: [
+		{
+			name: 'Wait Until Done (Poll)',
+			value: 'poll',
+			description:
+				'Check the task until the video is ready (typically 1–2 minutes), then output it',
+		},
+		{
+			name: 'Wait for Callback',
+			value: 'callback',
+			description:
+				'Park the execution (no worker held, survives a restart) until API in One calls back with the result',
+		},
+		{
+			name: 'Return Task Immediately',
+			value: 'none',
+			description:
+				'Output the task ID at once; read the result later with Get Task or a Hailuo Trigger',
+		},
+	],
+};
+
 /** The options that bound a wait, listed in the Generate Video options collection. */
 export const waitOptionFields: INodeProperties[] = [
 	{
