@@ -9,6 +9,13 @@ export interface GovernorOptions {
 	sleep?: (ms: number, signal?: AbortSignal) => Promise<boolean>;
 }
 
+/**
+ * The governor spaces requests as if a second lasted this long. A request reaches the API a little
+ * after its turn (authentication, a busy event loop, a garbage collection); with this margin one
+ * that arrives up to 100 ms late cannot put one request too many into any second the API counts.
+ */
+const SECOND_WITH_MARGIN_MS = 1100;
+
 /** How a request ended, as far as the pace is concerned. */
 export type Verdict = { rateLimited: false } | { rateLimited: true; retryAfterSeconds?: number };
 
@@ -90,7 +97,7 @@ export class RequestGovernor {
 			if (signal?.aborted) return false;
 			const now = this.now();
 			const slot = Math.max(now, this.nextSlot, this.pausedUntil);
-			this.nextSlot = slot + 1000 / this.rate;
+			this.nextSlot = slot + this.spacing;
 			const pauses = this.pauses;
 			if (slot > now && !(await this.sleep(slot - now, signal))) return false;
 			if (pauses !== this.pauses) continue;
@@ -102,9 +109,12 @@ export class RequestGovernor {
 		}
 	}
 
-	// Timers may fire a millisecond early by Date.now(): keep a little more than the spacing.
+	private get spacing(): number {
+		return SECOND_WITH_MARGIN_MS / this.rate;
+	}
+
 	private gapLeft(): number {
-		return this.lastSentAt + 1000 / this.rate + 2 - this.now();
+		return this.lastSentAt + this.spacing - this.now();
 	}
 
 	private learn(verdict: Verdict, sentAt: number): void {
@@ -121,7 +131,7 @@ export class RequestGovernor {
 		}
 		const asked = verdict.retryAfterSeconds;
 		const pauseMs = Math.max(
-			1000 / this.rate,
+			this.spacing,
 			asked !== undefined && Number.isFinite(asked) ? asked * 1000 : 0,
 		);
 		this.pausedUntil = Math.max(this.pausedUntil, this.now() + pauseMs);
