@@ -5,9 +5,9 @@
  * recorded in one shape whatever the API, so tests can read the tools and tool results it saw.
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import { LoopbackServer, readBody } from '../harness/loopback';
 
 export interface ToolDefinition {
 	name: string;
@@ -147,31 +147,24 @@ export class ScriptedModel {
 
 	script: Script = () => ({ text: 'No script is set.' });
 
-	private server?: Server;
+	private readonly server = new LoopbackServer((req, res) => {
+		void readBody(req).then((body) => this.handle(req, res, body.toString('utf8')));
+	});
 
 	private calls = 0;
 
 	/** The base URL to put in an OpenAI credential (`…/v1`). */
 	get url(): string {
-		if (!this.server) throw new Error('The scripted model is not started');
-		return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
+		return `${this.server.origin}/v1`;
 	}
 
 	async start(): Promise<this> {
-		this.server = createServer((req, res) => {
-			const chunks: Buffer[] = [];
-			req.on('data', (chunk: Buffer) => chunks.push(chunk));
-			req.on('end', () => this.handle(req, res, Buffer.concat(chunks).toString('utf8')));
-		});
-		await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+		await this.server.start();
 		return this;
 	}
 
 	async stop(): Promise<void> {
-		this.server?.closeAllConnections();
-		await new Promise<void>((resolve) =>
-			this.server ? this.server.close(() => resolve()) : resolve(),
-		);
+		await this.server.stop();
 	}
 
 	/** Forgets what was recorded and sets the script for what comes next. */

@@ -1,43 +1,32 @@
-import type { Server } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { LoopbackServer, readBody } from '../harness/loopback';
 
 /** Receives what workflows POST at their end, so tests read results back over HTTP. */
 export class Collector {
 	readonly received: Array<Record<string, unknown>> = [];
 
-	private server?: Server;
+	private readonly server = new LoopbackServer((req, res) => {
+		void readBody(req).then((body) => {
+			try {
+				this.received.push(JSON.parse(body.toString('utf8')) as Record<string, unknown>);
+			} catch {
+				this.received.push({ unparsable: body.toString('utf8') });
+			}
+			res.writeHead(200, { 'Content-Type': 'application/json' });
+			res.end('{"ok":true}');
+		});
+	});
 
 	get url(): string {
-		if (!this.server) throw new Error('The collector is not started');
-		return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/collect`;
+		return `${this.server.origin}/collect`;
 	}
 
 	async start(): Promise<this> {
-		this.server = createServer((req, res) => {
-			const chunks: Buffer[] = [];
-			req.on('data', (chunk: Buffer) => chunks.push(chunk));
-			req.on('end', () => {
-				try {
-					this.received.push(
-						JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
-					);
-				} catch {
-					this.received.push({ unparsable: Buffer.concat(chunks).toString('utf8') });
-				}
-				res.writeHead(200, { 'Content-Type': 'application/json' });
-				res.end('{"ok":true}');
-			});
-		});
-		await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+		await this.server.start();
 		return this;
 	}
 
 	async stop(): Promise<void> {
-		this.server?.closeAllConnections();
-		await new Promise<void>((resolve) =>
-			this.server ? this.server.close(() => resolve()) : resolve(),
-		);
+		await this.server.stop();
 	}
 
 	/** Waits until `predicate` holds for what arrived, or the time is up. */

@@ -7,11 +7,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
+import { LoopbackServer, readBody, slowVideoHost } from '../harness/loopback';
 import { SandboxApi, signCallback, taskBody } from '../sandbox/server';
 import { Collector, collectNode } from './collector';
 import type { Workflow } from './instance';
@@ -31,33 +29,24 @@ const TRIGGER_DOWNLOAD_WORKFLOW = 'queueTriggerDl01';
 class VideoReceiver {
 	readonly received: Array<{ execution: string; bytes: Buffer }> = [];
 
-	private server?: Server;
+	private readonly server = new LoopbackServer((req, res) => {
+		void readBody(req).then((bytes) => {
+			this.received.push({ execution: String(req.headers['x-execution']), bytes });
+			res.writeHead(200, { 'Content-Type': 'application/json' });
+			res.end('{"ok":true}');
+		});
+	});
 
 	get url(): string {
-		return `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}/video`;
+		return `${this.server.origin}/video`;
 	}
 
 	async start(): Promise<void> {
-		this.server = createServer((req, res) => {
-			const chunks: Buffer[] = [];
-			req.on('data', (chunk: Buffer) => chunks.push(chunk));
-			req.on('end', () => {
-				this.received.push({
-					execution: String(req.headers['x-execution']),
-					bytes: Buffer.concat(chunks),
-				});
-				res.writeHead(200, { 'Content-Type': 'application/json' });
-				res.end('{"ok":true}');
-			});
-		});
-		await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+		await this.server.start();
 	}
 
 	async stop(): Promise<void> {
-		this.server?.closeAllConnections();
-		await new Promise<void>((resolve) =>
-			this.server ? this.server.close(() => resolve()) : resolve(),
-		);
+		await this.server.stop();
 	}
 
 	async waitFor(execution: string, timeoutMs: number) {
@@ -73,10 +62,7 @@ class VideoReceiver {
 
 const videos = new VideoReceiver();
 
-/** A video host that holds each answer for a while, then sends the fixture or a 404. */
-const slowHost = { delayMs: 3000, status: 200, server: undefined as Server | undefined };
-
-const slowHostUrl = () => `http://127.0.0.1:${(slowHost.server?.address() as AddressInfo).port}`;
+const slowHost = slowVideoHost(sandbox.fixtureBytes, 3000);
 
 const started = (path: string) => ({
 	id: `start-${path}`,
@@ -371,21 +357,7 @@ beforeAll(
 		await sandbox.start();
 		await collector.start();
 		await videos.start();
-		slowHost.server = createServer((_req, res) => {
-			setTimeout(() => {
-				if (slowHost.status !== 200) {
-					res.writeHead(slowHost.status, { 'Content-Type': 'text/plain' });
-					res.end('expired');
-					return;
-				}
-				res.writeHead(200, {
-					'Content-Type': 'video/mp4',
-					'Content-Length': sandbox.fixtureBytes.length,
-				});
-				res.end(sandbox.fixtureBytes);
-			}, slowHost.delayMs);
-		});
-		await new Promise<void>((resolve) => slowHost.server?.listen(0, '127.0.0.1', resolve));
+		await slowHost.start();
 		sandbox.configure({ jobMs: 1500 });
 		getTaskId = sandbox.finishedTask().taskId;
 
@@ -437,10 +409,7 @@ afterAll(async () => {
 	await cluster?.stop();
 	await collector.stop();
 	await videos.stop();
-	slowHost.server?.closeAllConnections();
-	await new Promise<void>((resolve) =>
-		slowHost.server ? slowHost.server.close(() => resolve()) : resolve(),
-	);
+	await slowHost.stop();
 	await sandbox.stop();
 }, 120_000);
 
@@ -528,7 +497,7 @@ describe('queue mode: main, 2 workers, 2 webhook processes, PostgreSQL and Redis
 				true,
 			);
 
-			const videoUrl = `${slowHostUrl()}/v.mp4`;
+			const videoUrl = slowHost.url('/v.mp4');
 			slowHost.status = 200;
 			const sent = performance.now();
 			const answer = await fetch(callbackUrl, {
@@ -573,7 +542,7 @@ describe('queue mode: main, 2 workers, 2 webhook processes, PostgreSQL and Redis
 		const callbackUrl = (sandbox.requestsTo('create')[creates].json as { callback_url: string })
 			.callback_url;
 		slowHost.status = 404;
-		const videoUrl = `${slowHostUrl()}/gone.mp4`;
+		const videoUrl = slowHost.url('/gone.mp4');
 		try {
 			const answer = await fetch(callbackUrl, {
 				method: 'POST',
@@ -633,7 +602,7 @@ describe('queue mode: main, 2 workers, 2 webhook processes, PostgreSQL and Redis
 		slowHost.delayMs = 0;
 		try {
 			const raw = JSON.stringify(
-				taskBody('apiinone', 'task_q_dl', 'SUCCESS', `${slowHostUrl()}/dl.mp4`, null),
+				taskBody('apiinone', 'task_q_dl', 'SUCCESS', slowHost.url('/dl.mp4'), null),
 			);
 			const headers = signCallback(
 				{ scheme: 'standardWebhooks', secret: WHSEC },

@@ -237,6 +237,16 @@ export function hailuoWorkflow(
 	];
 }
 
+/** Generate Video in Wait for Callback mode, with the given options. */
+export const callbackWorkflow = (options: Record<string, unknown> = {}): INode[] =>
+	hailuoWorkflow({
+		operation: 'generateVideo',
+		prompt: 'Waves roll onto the beach at dusk',
+		imageUrl: 'https://example.com/beach.jpg',
+		waitMode: 'callback',
+		options,
+	});
+
 /** Everything one execution needs: the workflow (nodes chained in order) and n8n's additional data. */
 export async function prepareExecution(nodes: INode[], options: RunOptions = {}) {
 	const { loader, types } = await loadPackage(options.packageRoot);

@@ -5,9 +5,7 @@
  * replaces the waiting node's input, and the engine passes it on). End-to-end tests in real n8n
  * cover n8n's own server.
  */
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { WebhookContext, WorkflowExecute } from 'n8n-core';
 import type {
@@ -24,6 +22,7 @@ import type {
 } from 'n8n-workflow';
 import { createRunExecutionData } from 'n8n-workflow';
 
+import { LoopbackServer, readBody } from './loopback';
 import type { RunOptions, RunResult } from './n8n';
 import { prepareExecution, resultOf } from './n8n';
 
@@ -93,7 +92,14 @@ export class WebhookServer {
 	/** Executions that triggers started, in the order they finished. */
 	readonly executions: RunResult[] = [];
 
-	private server?: Server;
+	private readonly server = new LoopbackServer((req, res) => {
+		this.handle(req, res).catch((error: unknown) => {
+			// A node may have answered before it failed, as n8n lets it.
+			if (res.writableEnded) return;
+			if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
+			res.end(JSON.stringify({ message: String(error) }));
+		});
+	});
 
 	private readonly waiting = new Map<string, Waiting>();
 
@@ -116,28 +122,16 @@ export class WebhookServer {
 	}
 
 	get baseUrl(): string {
-		if (!this.server) throw new Error('The webhook server is not started');
-		return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+		return this.server.origin;
 	}
 
 	async start(): Promise<this> {
-		this.server = createServer((req, res) => {
-			this.handle(req, res).catch((error: unknown) => {
-				// A node may have answered before it failed, as n8n lets it.
-				if (res.writableEnded) return;
-				if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
-				res.end(JSON.stringify({ message: String(error) }));
-			});
-		});
-		await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+		await this.server.start();
 		return this;
 	}
 
 	async stop(): Promise<void> {
-		this.server?.closeAllConnections();
-		await new Promise<void>((resolve) =>
-			this.server ? this.server.close(() => resolve()) : resolve(),
-		);
+		await this.server.stop();
 	}
 
 	/**
@@ -202,9 +196,7 @@ export class WebhookServer {
 	}
 
 	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-		const chunks: Buffer[] = [];
-		for await (const chunk of req) chunks.push(chunk as Buffer);
-		const rawBody = Buffer.concat(chunks);
+		const rawBody = await readBody(req);
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 		const contentType = String(req.headers['content-type'] ?? '').split(';')[0];
 		// As n8n's body parser: JSON bodies are parsed before the node sees them (422 if broken).

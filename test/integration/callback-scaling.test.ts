@@ -2,11 +2,8 @@
  * Wait for Callback where n8n is spread over processes: a resume URL the API could never reach is
  * refused before anything is sent, and the API's callback is answered before the video is fetched.
  */
-import type { Server, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-import { hailuoWorkflow, readBinary, runWorkflow } from '../harness/n8n';
+import { slowVideoHost } from '../harness/loopback';
+import { callbackWorkflow, readBinary, runWorkflow } from '../harness/n8n';
 import { useSandbox } from '../harness/sandbox';
 import { useWebhookServer } from '../harness/webhooks';
 import { taskBody } from '../sandbox/server';
@@ -14,18 +11,9 @@ import { taskBody } from '../sandbox/server';
 const { sandbox, credentials } = useSandbox();
 const server = useWebhookServer();
 
-const callbackMode = (options: Record<string, unknown> = {}) =>
-	hailuoWorkflow({
-		operation: 'generateVideo',
-		prompt: 'Waves roll onto the beach at dusk',
-		imageUrl: 'https://example.com/beach.jpg',
-		waitMode: 'callback',
-		options,
-	});
-
 describe('a resume URL the API could never reach', () => {
 	test('on this machine only, with the API elsewhere: refused before any request, naming WEBHOOK_URL', async () => {
-		const result = await runWorkflow(callbackMode(), {
+		const result = await runWorkflow(callbackWorkflow(), {
 			credentials: credentials({ baseUrl: 'https://api.example.invalid/api/v1' }),
 			webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
 		});
@@ -41,12 +29,12 @@ describe('a resume URL the API could never reach', () => {
 
 	test('a public resume URL is sent, and so is a local one when the API is local too', async () => {
 		sandbox.configure({ callbacks: false });
-		const published = await runWorkflow(callbackMode(), {
+		const published = await runWorkflow(callbackWorkflow(), {
 			credentials: credentials(),
 			webhookWaitingBaseUrl: 'https://n8n.example.com/webhook-waiting',
 		});
 		expect(published.run.status).toBe('waiting');
-		const local = await runWorkflow(callbackMode(), {
+		const local = await runWorkflow(callbackWorkflow(), {
 			credentials: credentials(),
 			webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
 		});
@@ -59,45 +47,16 @@ describe('a resume URL the API could never reach', () => {
 	});
 });
 
-/** A video host that holds each answer for a while, then sends the fixture or a 404. */
-function slowVideoHost(delayMs: number) {
-	let host: Server;
-	let status = 200;
-	return {
-		url: () => `http://127.0.0.1:${(host.address() as AddressInfo).port}/slow.mp4`,
-		answer: (code: number) => (status = code),
-		start: async () => {
-			host = createServer((_req, res: ServerResponse) => {
-				setTimeout(() => {
-					if (status !== 200) {
-						res.writeHead(status, { 'Content-Type': 'text/plain' });
-						res.end('expired');
-						return;
-					}
-					res.writeHead(200, {
-						'Content-Type': 'video/mp4',
-						'Content-Length': sandbox.fixtureBytes.length,
-					});
-					res.end(sandbox.fixtureBytes);
-				}, delayMs);
-			});
-			await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
-		},
-		stop: async () => {
-			host.closeAllConnections();
-			await new Promise((resolve) => host.close(resolve));
-		},
-	};
-}
-
 describe("the API's callback is answered before the video is fetched", () => {
-	const video = slowVideoHost(1500);
+	const video = slowVideoHost(sandbox.fixtureBytes, 1500);
 	beforeAll(async () => await video.start());
 	afterAll(async () => await video.stop());
 
 	async function parkAndCallBack() {
 		sandbox.configure({ callbacks: false });
-		const { first, finished } = await server.run(callbackMode(), { credentials: credentials() });
+		const { first, finished } = await server.run(callbackWorkflow(), {
+			credentials: credentials(),
+		});
 		expect(first.run.status).toBe('waiting');
 		const create = sandbox.requestsTo('create')[0];
 		const callbackUrl = (create.json as { callback_url: string }).callback_url;
@@ -105,14 +64,16 @@ describe("the API's callback is answered before the video is fetched", () => {
 		const answer = await fetch(callbackUrl, {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/json' },
-			body: JSON.stringify(taskBody('apiinone', 'task_slow', 'SUCCESS', video.url(), null)),
+			body: JSON.stringify(
+				taskBody('apiinone', 'task_slow', 'SUCCESS', video.url('/slow.mp4'), null),
+			),
 		});
 		const answeredMs = performance.now() - started;
 		return { answer, answeredMs, body: await answer.json(), finished, started };
 	}
 
 	test('a slow download: 200 at once, then the run resumes with the whole video', async () => {
-		video.answer(200);
+		video.status = 200;
 		const { answer, answeredMs, body, finished, started } = await parkAndCallBack();
 		expect({ status: answer.status, body }).toEqual({ status: 200, body: { received: true } });
 		expect(answeredMs).toBeLessThan(1000);
@@ -125,7 +86,7 @@ describe("the API's callback is answered before the video is fetched", () => {
 	});
 
 	test('a download that fails after the answer resumes the run without the file, saying why', async () => {
-		video.answer(404);
+		video.status = 404;
 		const { answer, answeredMs, finished } = await parkAndCallBack();
 		expect(answer.status).toBe(200);
 		expect(answeredMs).toBeLessThan(1000);

@@ -1,4 +1,4 @@
-import { hailuoWorkflow, readBinary, runWorkflow } from '../harness/n8n';
+import { callbackWorkflow, readBinary, runWorkflow } from '../harness/n8n';
 import { useSandbox } from '../harness/sandbox';
 import { useWebhookServer } from '../harness/webhooks';
 
@@ -13,19 +13,10 @@ async function callbacksAnswered(count: number) {
 	return sandbox.callbackResults;
 }
 
-const callbackMode = (options: Record<string, unknown> = {}) =>
-	hailuoWorkflow({
-		operation: 'generateVideo',
-		prompt: 'Waves roll onto the beach at dusk',
-		imageUrl: 'https://example.com/beach.jpg',
-		waitMode: 'callback',
-		options,
-	});
-
 describe('Wait for Callback', () => {
 	test('the run waits, the API calls the resume URL when the job ends, the run finishes with the video', async () => {
 		sandbox.configure({ jobMs: 300 });
-		const { first, finished, executionId } = await server.run(callbackMode(), {
+		const { first, finished, executionId } = await server.run(callbackWorkflow(), {
 			credentials: credentials(),
 		});
 		expect(first.error).toBeUndefined();
@@ -48,7 +39,7 @@ describe('Wait for Callback', () => {
 
 	test('a challenge handshake is echoed and the run keeps waiting for the result', async () => {
 		sandbox.configure({ jobMs: 200, callbackChallenge: true });
-		const { finished } = await server.run(callbackMode({ download: false }), {
+		const { finished } = await server.run(callbackWorkflow({ download: false }), {
 			credentials: credentials(),
 		});
 		const result = await finished;
@@ -63,7 +54,7 @@ describe('Wait for Callback', () => {
 
 	test('progress reports keep the run waiting; the final state resumes it', async () => {
 		sandbox.configure({ callbacks: false });
-		const { first, finished } = await server.run(callbackMode({ download: false }), {
+		const { first, finished } = await server.run(callbackWorkflow({ download: false }), {
 			credentials: credentials(),
 		});
 		expect(first.run.status).toBe('waiting');
@@ -96,7 +87,7 @@ describe('Wait for Callback', () => {
 
 	test('a failed job resumes the run with the failure and its reason', async () => {
 		sandbox.configure({ jobMs: 100, failWith: 'Image rejected by moderation' });
-		const { finished } = await server.run(callbackMode(), { credentials: credentials() });
+		const { finished } = await server.run(callbackWorkflow(), { credentials: credentials() });
 		expect((await finished).output()[0].json).toMatchObject({
 			status: 'failed',
 			error: 'Image rejected by moderation',
@@ -104,7 +95,7 @@ describe('Wait for Callback', () => {
 	});
 
 	test('more than one item is refused before any request', async () => {
-		const result = await runWorkflow(callbackMode(), {
+		const result = await runWorkflow(callbackWorkflow(), {
 			credentials: credentials(),
 			items: [{ json: {} }, { json: {} }],
 		});
@@ -113,9 +104,12 @@ describe('Wait for Callback', () => {
 	});
 
 	test('a Callback URL option cannot be combined with it', async () => {
-		const result = await runWorkflow(callbackMode({ callbackUrl: 'https://example.com/hook' }), {
-			credentials: credentials(),
-		});
+		const result = await runWorkflow(
+			callbackWorkflow({ callbackUrl: 'https://example.com/hook' }),
+			{
+				credentials: credentials(),
+			},
+		);
 		expect(result.error?.message).toContain('Invalid "Callback URL"');
 		expect(sandbox.requests).toHaveLength(0);
 	});

@@ -1,11 +1,10 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import { HookContext } from 'n8n-core';
 import type { INode, INodeType } from 'n8n-workflow';
 
+import { LoopbackServer } from '../harness/loopback';
 import { loadPackage, prepareExecution, readBinary } from '../harness/n8n';
 import { useSandbox } from '../harness/sandbox';
 import { useWebhookServer } from '../harness/webhooks';
@@ -668,13 +667,12 @@ describe('trigger downloads', () => {
 async function heldVideoHost() {
 	const held: ServerResponse[] = [];
 	let arrived: () => void = () => {};
-	const host = createServer((_req, res) => {
+	const host = await new LoopbackServer((_req, res) => {
 		held.push(res);
 		arrived();
-	});
-	await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+	}).start();
 	return {
-		url: `http://127.0.0.1:${(host.address() as AddressInfo).port}/v.mp4`,
+		url: `${host.origin}/v.mp4`,
 		/** Resolves once a request is being held. */
 		next: () =>
 			held.length > 0 ? Promise.resolve() : new Promise<void>((resolve) => (arrived = resolve)),
@@ -684,10 +682,7 @@ async function heldVideoHost() {
 		breakOff() {
 			held.shift()?.socket?.destroy();
 		},
-		close: async () => {
-			host.closeAllConnections();
-			await new Promise<void>((resolve) => host.close(() => resolve()));
-		},
+		close: async () => await host.stop(),
 	};
 }
 

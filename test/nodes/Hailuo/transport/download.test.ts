@@ -4,9 +4,8 @@
  * restart a stream that was paused on purpose.
  */
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, Server } from 'node:http';
-import { createServer, get } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { get } from 'node:http';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Writable } from 'node:stream';
@@ -16,27 +15,23 @@ import type { IBinaryData, IHttpRequestOptions } from 'n8n-workflow';
 
 import type { HailuoContext } from '../../../../nodes/Hailuo/transport';
 import { downloadVideo } from '../../../../nodes/Hailuo/transport/download';
+import { LoopbackServer } from '../../../harness/loopback';
 import { FIXTURES } from '../../../paths';
 
 const video = readFileSync(join(FIXTURES, 'hailuo-sample.mp4'));
-let server: Server;
+const server = new LoopbackServer((_req, res) => {
+	res.writeHead(200, { 'Content-Type': 'video/mp4', 'Content-Length': video.length });
+	// In pieces, a little apart, as a real network delivers a file.
+	res.write(video.subarray(0, 1000));
+	setTimeout(() => res.end(video.subarray(1000)), 30);
+});
 let url: string;
 
 beforeAll(async () => {
-	server = createServer((_req, res) => {
-		res.writeHead(200, { 'Content-Type': 'video/mp4', 'Content-Length': video.length });
-		// In pieces, a little apart, as a real network delivers a file.
-		res.write(video.subarray(0, 1000));
-		setTimeout(() => res.end(video.subarray(1000)), 30);
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v.mp4`;
+	url = `${(await server.start()).origin}/v.mp4`;
 });
 
-afterAll(async () => {
-	server.closeAllConnections();
-	await new Promise((resolve) => server.close(resolve));
-});
+afterAll(async () => await server.stop());
 
 /** A node context whose binary store reads the stream the way `store` does. */
 function contextWith(store: (stream: Readable) => Promise<Buffer>) {

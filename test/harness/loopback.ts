@@ -1,0 +1,63 @@
+import type { IncomingMessage, RequestListener, Server } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** An HTTP server a test owns: on 127.0.0.1 at a free port, stopped with its open connections. */
+export class LoopbackServer {
+	private readonly server: Server;
+
+	constructor(handler: RequestListener) {
+		this.server = createServer(handler);
+	}
+
+	/** `http://127.0.0.1:<port>`, once started. */
+	get origin(): string {
+		const address = this.server.address() as AddressInfo | null;
+		if (!address) throw new Error('The loopback server is not started');
+		return `http://127.0.0.1:${address.port}`;
+	}
+
+	async start(): Promise<this> {
+		await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+		return this;
+	}
+
+	async stop(): Promise<void> {
+		if (!this.server.listening) return;
+		this.server.closeAllConnections();
+		await new Promise<void>((resolve) => this.server.close(() => resolve()));
+	}
+}
+
+/** The whole body of a request. */
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of req) chunks.push(chunk as Buffer);
+	return Buffer.concat(chunks);
+}
+
+/**
+ * A video host that holds each answer for `delayMs`, then sends `video` or, when `status` is set to
+ * something else, that status: a slow or expired result link.
+ */
+export function slowVideoHost(video: Buffer, delayMs: number) {
+	const host = {
+		delayMs,
+		status: 200,
+		url: (path: string) => `${server.origin}${path}`,
+		start: async () => void (await server.start()),
+		stop: async () => await server.stop(),
+	};
+	const server = new LoopbackServer((_req, res) => {
+		setTimeout(() => {
+			if (host.status !== 200) {
+				res.writeHead(host.status, { 'Content-Type': 'text/plain' });
+				res.end('expired');
+				return;
+			}
+			res.writeHead(200, { 'Content-Type': 'video/mp4', 'Content-Length': video.length });
+			res.end(video);
+		}, host.delayMs);
+	});
+	return host;
+}
