@@ -71,7 +71,7 @@ function checkPack() {
 
 async function benchText(): Promise<string> {
 	// Imported only here: the bench brings n8n's engine and its throw-away folders with it.
-	const { INTERVAL_S, JOB_MS, JOBS, LARGE, TARGETS, VIDEO_MB, runBench } =
+	const { INTERVAL_S, JOB_MS, JOBS, LARGE, RAISED_PACE, TARGETS, VIDEO_MB, runBench } =
 		await import('../test/bench/bench');
 	const { batch, memory, large } = await runBench();
 	if (!batch || !memory || !large) throw new Error('The bench returned no figures');
@@ -81,7 +81,8 @@ async function benchText(): Promise<string> {
 		'',
 		'| Measure | Result | Target |',
 		'|---|---|---|',
-		`| ${JOBS} jobs of ${JOB_MS / 1000} s, poll interval ${INTERVAL_S} s: node wall time | ${s(batch.togetherMs, 2)} | ≤ ${s(TARGETS.batchMs)} (1.2 × (job + interval)) |`,
+		`| ${JOBS} jobs of ${JOB_MS / 1000} s, poll interval ${INTERVAL_S} s, pace raised to ${RAISED_PACE.createsPerSecond}/s: node wall time | ${s(batch.togetherMs, 2)} | ≤ ${s(TARGETS.batchMs)} (1.2 × (job + interval)) |`,
+		`| Same ${JOBS} jobs at the default pace (${LARGE.createsPerSecond} creates/s) | ${s(batch.defaultPaceMs, 2)} | ≤ ${s(TARGETS.defaultPaceMs)} (the same + ${JOBS} creates at that pace) |`,
 		`| Same ${JOBS} jobs item after item | ${s(batch.oneByOneMs)} | — |`,
 		`| Speed-up | ${(batch.oneByOneMs / batch.togetherMs).toFixed(1)}× | ≥ ${TARGETS.speedUp}× |`,
 		`| Polls per job | ${batch.pollsPerJob.toFixed(1)} | ≤ ${TARGETS.pollsPerJob.toFixed(1)} |`,

@@ -47,7 +47,7 @@ test('the same n8n version as the e2e tests install', () => {
 		expect(service.image).toBe(`docker.n8n.io/n8nio/n8n:${version}`);
 });
 
-test('every n8n process has the queue settings, one WEBHOOK_URL, one key and one user folder', () => {
+test('every n8n process has the queue settings, one N8N_WEBHOOK_URL, one key and one user folder', () => {
 	const env = n8nServices.map(([, service]) => service.environment ?? {});
 	for (const values of env) {
 		expect(values).toMatchObject(QUEUE_ENV);
@@ -55,8 +55,8 @@ test('every n8n process has the queue settings, one WEBHOOK_URL, one key and one
 			expect(values[name]).toBeTruthy();
 		}
 	}
-	expect(new Set(env.map((values) => values.WEBHOOK_URL)).size).toBe(1);
-	expect(String(env[0].WEBHOOK_URL)).toMatch(/^https:\/\//);
+	expect(new Set(env.map((values) => values.N8N_WEBHOOK_URL)).size).toBe(1);
+	expect(String(env[0].N8N_WEBHOOK_URL)).toMatch(/^https:\/\//);
 	expect(new Set(env.map((values) => values.N8N_ENCRYPTION_KEY)).size).toBe(1);
 	expect(new Set(n8nServices.map(([, service]) => JSON.stringify(service.volumes))).size).toBe(1);
 	for (const [, worker] of named('n8n-worker-'))

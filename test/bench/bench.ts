@@ -2,7 +2,8 @@
  * Benchmark against the sandbox API on loopback. Prints figures with ratios against baselines
  * measured in the same run; asserts nothing (timings belong to no unit test). The README's
  * Performance table is written from these figures by `npm run readme:figures -- bench`.
- *   1. A batch of 20 jobs through the node vs the same jobs item after item.
+ *   1. A batch of 20 jobs through the node vs the same jobs item after item, with the pace raised
+ *      (only the waiting is measured), and the same batch at the default pace.
  *   2. A 200 MB result streamed into n8n's binary-data store vs the same download buffered.
  *   3. Large batches (300 and 1000 items) at the default pace, and 300 against an API that allows
  *      fewer requests than that: wall time against its bound, peak requests per second, 429s.
@@ -22,9 +23,24 @@ export const JOBS = 20;
 export const JOB_MS = 3000;
 export const INTERVAL_S = 2;
 export const VIDEO_MB = 200;
+
+/** The node's default pace (actions/batch.ts) and a marketing-sized job. */
+export const LARGE = {
+	createsPerSecond: 5,
+	readsPerSecond: 10,
+	jobMs: 15_000,
+	intervalS: 10,
+	stormLimit: 3,
+};
+
+/** The most the options allow: with it, section 1 measures waiting in parallel, not the pace. */
+export const RAISED_PACE = { createsPerSecond: 100, readsPerSecond: 100 };
+
 /** What the figures must meet (printed beside them, and in the README's table). */
 export const TARGETS = {
 	batchMs: 1.2 * (JOB_MS + INTERVAL_S * 1000),
+	// The same, plus starting every job at the default pace (a "second" of 1.1 s, governor.ts).
+	defaultPaceMs: 1.2 * (JOB_MS + INTERVAL_S * 1000) + (JOBS * 1100) / LARGE.createsPerSecond,
 	speedUp: 10,
 	pollsPerJob: JOB_MS / 1000 / INTERVAL_S + 2,
 	streamedMb: 50,
@@ -47,19 +63,10 @@ export interface LargeBatch {
 }
 
 export interface BenchFigures {
-	batch?: { togetherMs: number; oneByOneMs: number; pollsPerJob: number };
+	batch?: { togetherMs: number; defaultPaceMs: number; oneByOneMs: number; pollsPerJob: number };
 	memory?: { streamed: Download; buffered: Download };
 	large?: { batches: LargeBatch[]; storm: LargeBatch; stormLimit: number };
 }
-
-/** The node's default pace (actions/batch.ts) and a marketing-sized job. */
-export const LARGE = {
-	createsPerSecond: 5,
-	readsPerSecond: 10,
-	jobMs: 15_000,
-	intervalS: 10,
-	stormLimit: 3,
-};
 
 /** The sandbox in its own process (see sandbox-process.ts), driven one JSON line at a time. */
 async function remoteSandbox() {
@@ -139,13 +146,13 @@ const seconds = (ms: number) => (ms / 1000).toFixed(2);
 
 async function batch(sandbox: SandboxApi): Promise<NonNullable<BenchFigures['batch']>> {
 	const credentials = { hailuoApi: { apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl } };
-	const workflow = () =>
+	const workflow = (pace: object = RAISED_PACE) =>
 		hailuoWorkflow({
 			operation: 'generateVideo',
 			prompt: '={{ "product shot " + $json.n }}',
 			imageUrl: 'https://example.com/p.jpg',
 			waitMode: 'poll',
-			options: { pollInterval: INTERVAL_S, download: false },
+			options: { pollInterval: INTERVAL_S, download: false, ...pace },
 		});
 	const items = Array.from({ length: JOBS }, (_, n) => ({ json: { n } }));
 
@@ -158,11 +165,16 @@ async function batch(sandbox: SandboxApi): Promise<NonNullable<BenchFigures['bat
 	}
 	const pollsPerJob = sandbox.requestsTo('task').length / JOBS;
 
+	sandbox.reset().configure({ jobMs: JOB_MS });
+	started = Date.now();
+	await runWorkflow(workflow({}), { credentials, items });
+	const defaultPaceMs = Date.now() - started;
+
 	// The baseline: one item at a time, each waiting for its own job, as a plain polling loop does.
 	sandbox.reset().configure({ jobMs: JOB_MS });
 	started = Date.now();
 	for (const item of items) await runWorkflow(workflow(), { credentials, items: [item] });
-	return { togetherMs, oneByOneMs: Date.now() - started, pollsPerJob };
+	return { togetherMs, defaultPaceMs, oneByOneMs: Date.now() - started, pollsPerJob };
 }
 
 /** Runs one download in a fresh process so its peak memory is its own (the sandbox stays here). */
@@ -199,7 +211,11 @@ export async function runBench({ memoryOnly = false, large = true } = {}): Promi
 				`\n1. Batch of ${JOBS} jobs, each ${JOB_MS / 1000} s, poll interval ${INTERVAL_S} s`,
 			);
 			console.log(
-				`   node (all in flight)     ${seconds(measured.togetherMs)} s   target <= ${seconds(TARGETS.batchMs)} s`,
+				`   node (all in flight)     ${seconds(measured.togetherMs)} s   target <= ${seconds(TARGETS.batchMs)} s` +
+					`   (pace raised to ${RAISED_PACE.createsPerSecond}/s)`,
+			);
+			console.log(
+				`   node at default pace     ${seconds(measured.defaultPaceMs)} s   target <= ${seconds(TARGETS.defaultPaceMs)} s`,
 			);
 			console.log(`   item after item          ${seconds(measured.oneByOneMs)} s`);
 			console.log(

@@ -152,7 +152,7 @@ export class N8nInstance {
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
 			N8N_PORT: String(this.port),
 			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),
-			WEBHOOK_URL: `${this.baseUrl}/`,
+			N8N_WEBHOOK_URL: `${this.baseUrl}/`,
 			N8N_DIAGNOSTICS_ENABLED: 'false',
 			N8N_PERSONALIZATION_ENABLED: 'false',
 			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',

@@ -245,7 +245,7 @@ export class QueueCluster {
 				QUEUE_BULL_REDIS_HOST: '127.0.0.1',
 				QUEUE_BULL_REDIS_PORT: String(cluster.redisPort),
 				// Every process, workers included, builds resume URLs from it: the load balancer's.
-				WEBHOOK_URL: `${cluster.publicUrl}/`,
+				N8N_WEBHOOK_URL: `${cluster.publicUrl}/`,
 				N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
 				N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
 			});
@@ -269,7 +269,7 @@ export class QueueCluster {
 		);
 	}
 
-	/** The address the outside world uses (WEBHOOK_URL): the load balancer. */
+	/** The address the outside world uses (N8N_WEBHOOK_URL): the load balancer. */
 	get publicUrl(): string {
 		return `http://127.0.0.1:${this.balancerPort}`;
 	}

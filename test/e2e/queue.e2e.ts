@@ -492,7 +492,7 @@ describe('queue mode: main, 2 workers, 2 webhook processes, PostgreSQL and Redis
 			expect(await waitForStatus(execution, ['waiting'], 60_000)).toBe('waiting');
 			const create = sandbox.requestsTo('create')[creates];
 			const callbackUrl = (create.json as { callback_url: string }).callback_url;
-			// The worker built the resume URL from WEBHOOK_URL: the load balancer, not its own host.
+			// The worker built the resume URL from N8N_WEBHOOK_URL: the load balancer, not its own host.
 			expect(callbackUrl.startsWith(`${cluster.publicUrl}/webhook-waiting/${execution}`)).toBe(
 				true,
 			);
@@ -577,7 +577,7 @@ describe('queue mode: main, 2 workers, 2 webhook processes, PostgreSQL and Redis
 			`SELECT data FROM execution_data WHERE "executionId" = ${Number(execution)}`,
 		);
 		expect(data).toContain('which only this machine can reach');
-		expect(data).toContain('Set WEBHOOK_URL');
+		expect(data).toContain('Set N8N_WEBHOOK_URL');
 		expect(sandbox.requests.length).toBe(requests);
 	}, 120_000);
 

@@ -12,7 +12,7 @@ const { sandbox, credentials } = useSandbox();
 const server = useWebhookServer();
 
 describe('a resume URL the API could never reach', () => {
-	test('on this machine only, with the API elsewhere: refused before any request, naming WEBHOOK_URL', async () => {
+	test('on this machine only, with the API elsewhere: refused before any request, naming N8N_WEBHOOK_URL', async () => {
 		const result = await runWorkflow(callbackWorkflow(), {
 			credentials: credentials({ baseUrl: 'https://api.example.invalid/api/v1' }),
 			webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
@@ -22,7 +22,7 @@ describe('a resume URL the API could never reach', () => {
 				'http://localhost:5678, which only this machine can reach, so the API at ' +
 				'api.example.invalid could never call back',
 		);
-		expect(result.error?.description).toContain('Set WEBHOOK_URL');
+		expect(result.error?.description).toContain('Set N8N_WEBHOOK_URL');
 		expect(result.error?.description).toContain('no credits were used');
 		expect(result.run.status).not.toBe('waiting');
 	});

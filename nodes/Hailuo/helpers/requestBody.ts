@@ -211,7 +211,7 @@ export function checkRequestBody(
 
 /**
  * The origin of a "Wait for Callback" resume URL the API could never call: n8n built it on this
- * machine only (no `WEBHOOK_URL` where the run executes, e.g. on a queue-mode worker) while the
+ * machine only (no `N8N_WEBHOOK_URL` where the run executes, e.g. on a queue-mode worker) while the
  * API's Base URL is elsewhere. Undefined when the API may reach it (or both are on this machine).
  */
 export function unreachableResumeOrigin(resumeUrl: string, apiBaseUrl: string): string | undefined {

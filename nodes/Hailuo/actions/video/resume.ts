@@ -34,9 +34,10 @@ export async function callbackResumeUrl(this: IExecuteFunctions, i: number): Pro
 		{
 			itemIndex: i,
 			description:
-				"Set WEBHOOK_URL to n8n's public address (e.g. https://n8n.example.com/) on every n8n " +
-				'process, in queue mode the workers included, and restart them; or use "Wait Until ' +
-				'Done (Poll)". Nothing was sent to the API and no credits were used.',
+				"Set N8N_WEBHOOK_URL (WEBHOOK_URL in older n8n versions) to n8n's public address " +
+				'(e.g. https://n8n.example.com/) on every n8n process, in queue mode the workers ' +
+				'included, and restart them; or use "Wait Until Done (Poll)". Nothing was sent to the ' +
+				'API and no credits were used.',
 		},
 	);
 }
