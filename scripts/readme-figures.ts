@@ -3,7 +3,7 @@
  * block (`<!-- figures:<block> -->` … `<!-- /figures:<block> -->`), so no figure is copied by hand.
  *   pack          the tarball `npm pack` makes: size and file count (seconds)
  *   bench         the Performance table, from `npm run bench`'s measurements (about 2 minutes)
- *   load [runs]   the webhook load figures, from `npm run test:e2e` run `runs` times (default 12,
+ *   load [runs]   the webhook load figures, from the single-n8n e2e suite run `runs` times (default 12,
  *                 about 4 minutes each; installs n8n on first use)
  *   queue [runs]  the queue-mode figures, from the queue-mode e2e suite run `runs` times (default 3,
  *                 about 3–5 minutes each; installs PostgreSQL and Redis with apt when missing)
@@ -105,33 +105,41 @@ async function benchText(): Promise<string> {
 	].join('\n');
 }
 
+/** One run of an e2e suite: what it printed, or an error with the end of it when it failed. */
+function runE2eSuite(suite: string, what: string): string {
+	const jest = spawnSync(
+		process.execPath,
+		[require.resolve('jest/bin/jest'), '-c', 'jest.e2e.config.js', suite],
+		{ cwd: PACKAGE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+	);
+	if (jest.status !== 0) throw new Error(`${what} failed:\n${jest.stderr.slice(-3000)}`);
+	return `${jest.stdout}${jest.stderr}`;
+}
+
+/** "low–high" of the values, or one value when they agree at that precision. */
+function range(values: number[], digits: number): string {
+	const [low, high] = [Math.min(...values), Math.max(...values)].map((v) => v.toFixed(digits));
+	return low === high ? low : `${low}–${high}`;
+}
+
 /**
- * Runs the e2e tests `runs` times and reads the figures the load test prints on its LOAD line. The
- * whole suite, as CI runs it: the load test alone starts before n8n serves the trigger's webhook.
+ * Runs the single-n8n e2e suite `runs` times and reads the figures its load test prints on its
+ * LOAD line. The whole suite, as CI runs it: the load test alone starts before n8n serves the
+ * trigger's webhook.
  */
 function loadText(runs: number): string {
 	const results: Array<{ total: number; perSecond: number; p95Ms: number }> = [];
 	for (let run = 1; run <= runs; run++) {
 		console.log(`End-to-end run ${run} of ${runs}...`);
-		const jest = spawnSync(
-			process.execPath,
-			[require.resolve('jest/bin/jest'), '-c', 'jest.e2e.config.js'],
-			{ cwd: PACKAGE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-		);
+		const what = `End-to-end run ${run}`;
 		const line =
 			/LOAD: (\d+) webhooks in [\d.]+ s = ([\d.]+) deliveries\/s; p95 answer (\d+) ms; executions (\d+), unique (\d+)/.exec(
-				`${jest.stdout}${jest.stderr}`,
+				runE2eSuite('test/e2e/real-n8n', what),
 			);
-		if (jest.status !== 0 || !line) {
-			throw new Error(`End-to-end run ${run} failed:\n${jest.stderr.slice(-3000)}`);
-		}
+		if (!line) throw new Error(`${what} printed no LOAD line`);
 		results.push({ total: Number(line[1]), perSecond: Number(line[2]), p95Ms: Number(line[3]) });
 		console.log(`  ${line[0]}`);
 	}
-	const range = (values: number[], digits: number) => {
-		const [low, high] = [Math.min(...values), Math.max(...values)].map((v) => v.toFixed(digits));
-		return low === high ? low : `${low}–${high}`;
-	};
 	const { total } = results[0];
 	return [
 		`Webhook load, from \`npm run test:e2e\` (real n8n ${N8N_VERSION}, SQLite, ${availableParallelism()} cores): ${total} signed completion`,
@@ -158,30 +166,20 @@ function queueText(runs: number): string {
 	let services = '';
 	for (let run = 1; run <= runs; run++) {
 		console.log(`Queue-mode run ${run} of ${runs}...`);
-		const jest = spawnSync(
-			process.execPath,
-			[require.resolve('jest/bin/jest'), '-c', 'jest.e2e.config.js', 'test/e2e/queue'],
-			{ cwd: PACKAGE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-		);
-		const output = `${jest.stdout}${jest.stderr}`;
+		const what = `Queue-mode run ${run}`;
+		const output = runE2eSuite('test/e2e/queue', what);
 		const line =
 			/QUEUE-MODE LOAD: (\d+) deliveries to \d+ webhook processes in [\d.]+ s = ([\d.]+) deliveries\/s; p95 answer (\d+) ms; executions (\d+), unique (\d+), lost 0, duplicated 0/.exec(
 				output,
 			);
 		const ready = /Queue-mode cluster ready in \d+ s \(([^)]*)\)/.exec(output);
 		const time = /^Time:\s+([\d.]+) s/m.exec(output);
-		if (jest.status !== 0 || !line || !ready || !time) {
-			throw new Error(`Queue-mode run ${run} failed:\n${jest.stderr.slice(-3000)}`);
-		}
+		if (!line || !ready || !time) throw new Error(`${what} printed no figures`);
 		total = Number(line[1]);
 		services = ready[1];
 		results.push({ perSecond: Number(line[2]), p95Ms: Number(line[3]), suiteS: Number(time[1]) });
 		console.log(`  ${line[0]}`);
 	}
-	const range = (values: number[], digits: number) => {
-		const [low, high] = [Math.min(...values), Math.max(...values)].map((v) => v.toFixed(digits));
-		return low === high ? low : `${low}–${high}`;
-	};
 	return [
 		`Queue mode, from \`test/e2e/queue.e2e.ts\` (real n8n ${N8N_VERSION}: main, 2 workers with \`--concurrency=10\`, 2 webhook`,
 		`processes, ${services}, all on the same ${availableParallelism()} cores): ${total} signed completion webhooks fired in`,

@@ -9,7 +9,7 @@ import { SandboxApi } from '../sandbox/server';
 import type { ModelRequest, ToolResult } from './agent-model';
 import { ScriptedModel } from './agent-model';
 import type { Workflow } from './instance';
-import { CREDENTIAL, N8nInstance } from './instance';
+import { CREDENTIAL, N8nInstance, sandboxCredential } from './instance';
 
 const sandbox = new SandboxApi();
 const model = new ScriptedModel();
@@ -190,11 +190,7 @@ beforeAll(
 		sandbox.configure({ jobMs: 1500 });
 		n8n = await N8nInstance.create();
 		await n8n.importCredentials([
-			{
-				...CREDENTIAL,
-				type: 'hailuoApi',
-				data: { apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl },
-			},
+			sandboxCredential(sandbox),
 			{ ...OPENAI_CREDENTIAL, type: 'openAiApi', data: { apiKey: 'sk-scripted', url: model.url } },
 		]);
 		await n8n.importWorkflow(workflow);

@@ -7,7 +7,7 @@
 import { SandboxApi } from '../sandbox/server';
 import type { Editor as EditorType } from './editor';
 import { Editor, ensureChromium } from './editor';
-import { CREDENTIAL, N8nInstance } from './instance';
+import { N8nInstance, sandboxCredential } from './instance';
 
 const SEARCH_TERMS = ['Hailuo', 'video', 'image to video', 'minimax'];
 const ENTRY = 'Hailuo';
@@ -34,13 +34,7 @@ beforeAll(
 		await sandbox.start();
 		sandbox.configure({ jobMs: 1500 });
 		n8n = await N8nInstance.create();
-		await n8n.importCredentials([
-			{
-				...CREDENTIAL,
-				type: 'hailuoApi',
-				data: { apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl },
-			},
-		]);
+		await n8n.importCredentials([sandboxCredential(sandbox)]);
 		await n8n.start();
 		editor = await Editor.open(n8n, chromium);
 	},

@@ -18,6 +18,25 @@ const run = promisify(execFile);
 
 export const CREDENTIAL = { id: 'hailuoE2eCred0001', name: 'Hailuo sandbox' };
 
+/** The credential the workflows name (CREDENTIAL), as `importCredentials` takes it: the sandbox's. */
+export const sandboxCredential = (sandbox: { apiKey: string; baseUrl: string }) => ({
+	...CREDENTIAL,
+	type: 'hailuoApi',
+	data: { apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl },
+});
+
+/** A Hailuo Trigger node for an imported workflow, listening at `webhookId`. */
+export const triggerNode = (webhookId: string, parameters: Record<string, unknown>) => ({
+	id: 'trigger',
+	name: 'Hailuo Trigger',
+	type: 'n8n-nodes-hailuo.hailuoTrigger',
+	typeVersion: 1,
+	position: [0, 0],
+	webhookId,
+	parameters,
+	credentials: { hailuoApi: CREDENTIAL },
+});
+
 export interface Workflow {
 	id: string;
 	name: string;

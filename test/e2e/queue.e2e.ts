@@ -13,7 +13,7 @@ import { LoopbackServer, readBody, slowVideoHost } from '../harness/loopback';
 import { SandboxApi, signCallback, taskBody } from '../sandbox/server';
 import { Collector, collectNode } from './collector';
 import type { Workflow } from './instance';
-import { CREDENTIAL } from './instance';
+import { CREDENTIAL, sandboxCredential, triggerNode } from './instance';
 import { QueueCluster } from './queue-cluster';
 
 const sandbox = new SandboxApi();
@@ -103,7 +103,10 @@ const sendVideo = (position: [number, number]) => ({
 	},
 });
 
-const link = (to: string) => ({ main: [[{ node: to, type: 'main', index: 0 }]] });
+/** Connections from one node's output to each of `to`. */
+const link = (...to: string[]) => ({
+	main: [to.map((node) => ({ node, type: 'main', index: 0 }))],
+});
 
 function workflows(getTaskId: string): Workflow[] {
 	const poll = hailuo({
@@ -151,14 +154,7 @@ function workflows(getTaskId: string): Workflow[] {
 			],
 			connections: {
 				Start: link('Hailuo'),
-				Hailuo: {
-					main: [
-						[
-							{ node: 'Report', type: 'main', index: 0 },
-							{ node: 'Wait', type: 'main', index: 0 },
-						],
-					],
-				},
+				Hailuo: link('Report', 'Wait'),
 				Wait: link('Restore Video'),
 				'Restore Video': link('Send Video'),
 			},
@@ -180,14 +176,7 @@ function workflows(getTaskId: string): Workflow[] {
 			],
 			connections: {
 				Start: link('Hailuo'),
-				Hailuo: {
-					main: [
-						[
-							{ node: 'Report', type: 'main', index: 0 },
-							{ node: 'Send Video', type: 'main', index: 0 },
-						],
-					],
-				},
+				Hailuo: link('Report', 'Send Video'),
 			},
 		},
 		{
@@ -221,16 +210,11 @@ function workflows(getTaskId: string): Workflow[] {
 			id: TRIGGER_WORKFLOW,
 			name: 'queue trigger',
 			nodes: [
-				{
-					id: 'trigger',
-					name: 'Hailuo Trigger',
-					type: 'n8n-nodes-hailuo.hailuoTrigger',
-					typeVersion: 1,
-					position: [0, 0],
-					webhookId: 'q-trigger',
-					parameters: { verification: 'standardWebhooks', secret: WHSEC, events: 'final' },
-					credentials: { hailuoApi: CREDENTIAL },
-				},
+				triggerNode('q-trigger', {
+					verification: 'standardWebhooks',
+					secret: WHSEC,
+					events: 'final',
+				}),
 				collectNode('Collect', collector.url, [240, 0]),
 			],
 			connections: { 'Hailuo Trigger': link('Collect') },
@@ -239,21 +223,12 @@ function workflows(getTaskId: string): Workflow[] {
 			id: TRIGGER_DOWNLOAD_WORKFLOW,
 			name: 'queue trigger with download',
 			nodes: [
-				{
-					id: 'trigger',
-					name: 'Hailuo Trigger',
-					type: 'n8n-nodes-hailuo.hailuoTrigger',
-					typeVersion: 1,
-					position: [0, 0],
-					webhookId: 'q-trigger-dl',
-					parameters: {
-						verification: 'standardWebhooks',
-						secret: WHSEC,
-						events: 'final',
-						options: { download: true },
-					},
-					credentials: { hailuoApi: CREDENTIAL },
-				},
+				triggerNode('q-trigger-dl', {
+					verification: 'standardWebhooks',
+					secret: WHSEC,
+					events: 'final',
+					options: { download: true },
+				}),
 				sendVideo([240, 0]),
 			],
 			connections: { 'Hailuo Trigger': link('Send Video') },
@@ -270,6 +245,15 @@ const logsAbout = (execution: string) =>
 			.slice(-8)
 			.map((line) => `${owned.name}: ${line.slice(0, 300)}`),
 	);
+
+/** The execution sent the receiver the sandbox's whole video (its logs shown when not). */
+async function expectWholeVideo(execution: string): Promise<void> {
+	const video = await videos.waitFor(execution, 60_000);
+	expect({
+		same: video?.bytes.equals(sandbox.fixtureBytes),
+		logs: logsAbout(execution),
+	}).toMatchObject({ same: true });
+}
 
 const pause = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -372,11 +356,7 @@ beforeAll(
 		const { n8n } = cluster;
 		// The first command against the new database runs n8n's migrations.
 		await n8n.importCredentials([
-			{
-				...CREDENTIAL,
-				type: 'hailuoApi',
-				data: { apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl },
-			},
+			sandboxCredential(sandbox),
 			{
 				...ELSEWHERE,
 				type: 'hailuoApi',
@@ -455,11 +435,7 @@ describe('queue mode: main, 2 workers, 2 webhook processes, PostgreSQL and Redis
 				).toBe(true);
 				const resumed = await fetch(item.resumeUrl, { method: 'POST' });
 				expect(resumed.status).toBe(200);
-				const video = await videos.waitFor(item.execution, 60_000);
-				expect({
-					same: video?.bytes.equals(sandbox.fixtureBytes),
-					logs: logsAbout(item.execution),
-				}).toMatchObject({ same: true });
+				await expectWholeVideo(item.execution);
 				expect(cluster.workersThatRan(item.execution).sort()).toEqual(['worker-1', 'worker-2']);
 				expect(await waitForStatus(item.execution, ['success'], 30_000)).toBe('success');
 			} finally {
@@ -473,11 +449,7 @@ describe('queue mode: main, 2 workers, 2 webhook processes, PostgreSQL and Redis
 		const after = await maxExecutionId();
 		await start('q-get-task');
 		const execution = await waitForExecution('queueGetTask0001', after, 30_000);
-		const video = await videos.waitFor(execution, 60_000);
-		expect({
-			same: video?.bytes.equals(sandbox.fixtureBytes),
-			logs: logsAbout(execution),
-		}).toMatchObject({ same: true });
+		await expectWholeVideo(execution);
 		expect(cluster.workersThatRan(execution)).toHaveLength(1);
 	}, 120_000);
 
@@ -512,12 +484,8 @@ describe('queue mode: main, 2 workers, 2 webhook processes, PostgreSQL and Redis
 			});
 			// The video takes 3 s to arrive; the answer did not wait for it.
 			expect(answeredMs).toBeLessThan(1500);
-			const video = await videos.waitFor(execution, 60_000);
+			await expectWholeVideo(execution);
 			expect(performance.now() - sent).toBeGreaterThanOrEqual(slowHost.delayMs - 100);
-			expect({
-				same: video?.bytes.equals(sandbox.fixtureBytes),
-				logs: logsAbout(execution),
-			}).toMatchObject({ same: true });
 			// Started on a worker, parked, resumed as a new job on a worker.
 			expect(cluster.workersThatRan(execution).length).toBeGreaterThanOrEqual(1);
 			const runs = cluster.workers
@@ -617,11 +585,7 @@ describe('queue mode: main, 2 workers, 2 webhook processes, PostgreSQL and Redis
 			});
 			expect(answer.status).toBe(200);
 			const execution = await waitForExecution(TRIGGER_DOWNLOAD_WORKFLOW, after, 30_000);
-			const video = await videos.waitFor(execution, 60_000);
-			expect({
-				same: video?.bytes.equals(sandbox.fixtureBytes),
-				logs: logsAbout(execution),
-			}).toMatchObject({ same: true });
+			await expectWholeVideo(execution);
 			expect(cluster.workersThatRan(execution)).toHaveLength(1);
 		} finally {
 			slowHost.delayMs = 3000;

@@ -10,7 +10,7 @@ import { FIXTURES, PACKAGE_ROOT } from '../paths';
 import { SandboxApi, signCallback, taskBody } from '../sandbox/server';
 import { Collector, collectNode } from './collector';
 import type { Workflow } from './instance';
-import { CREDENTIAL, N8nInstance, nodeOutput } from './instance';
+import { CREDENTIAL, N8nInstance, nodeOutput, sandboxCredential, triggerNode } from './instance';
 
 const sandbox = new SandboxApi();
 const collector = new Collector();
@@ -87,13 +87,7 @@ beforeAll(
 		sandbox.configure({ jobMs: 2500 });
 
 		n8n = await N8nInstance.create();
-		await n8n.importCredentials([
-			{
-				...CREDENTIAL,
-				type: 'hailuoApi',
-				data: { apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl },
-			},
-		]);
+		await n8n.importCredentials([sandboxCredential(sandbox)]);
 		copyFileSync(join(FIXTURES, 'product.png'), join(n8n.filesDir, 'product.png'));
 
 		// A finished job for Get Task to read.
@@ -185,16 +179,11 @@ beforeAll(
 				collectNode('Collect', collector.url, [480, 0]),
 			]),
 			chain('e2eTrigger', [
-				{
-					id: 'trigger',
-					name: 'Hailuo Trigger',
-					type: 'n8n-nodes-hailuo.hailuoTrigger',
-					typeVersion: 1,
-					position: [0, 0],
-					webhookId: 'e2e-trigger',
-					parameters: { verification: 'standardWebhooks', secret: WHSEC, events: 'final' },
-					credentials: { hailuoApi: CREDENTIAL },
-				},
+				triggerNode('e2e-trigger', {
+					verification: 'standardWebhooks',
+					secret: WHSEC,
+					events: 'final',
+				}),
 				collectNode('Collect', collector.url, [240, 0]),
 			]),
 		];

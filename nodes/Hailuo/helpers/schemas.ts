@@ -323,7 +323,9 @@ export function parseParameters<S extends z.ZodTypeAny>(
 	const issue = result.error.issues[0];
 	const field = String(issue.path[0] ?? '');
 	const label = FIELD_LABELS[field] ?? field;
-	return failParameter(node, label, issue.message, itemIndex);
+	// zod says only "Required" for a value that is not there at all (e.g. an AI tool call without it).
+	const missing = issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined';
+	return failParameter(node, label, missing ? 'a value is required' : issue.message, itemIndex);
 }
 
 export function failParameter(

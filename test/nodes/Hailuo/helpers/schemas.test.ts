@@ -62,6 +62,7 @@ describe('generateVideoSchema', () => {
 
 	test.each([
 		[{ prompt: '' }, 'Prompt', 'must not be empty'],
+		[{ prompt: undefined }, 'Prompt', 'a value is required'],
 		[{ prompt: '   \n ' }, 'Prompt', 'must not be empty'],
 		[{ prompt: 'x'.repeat(2001) }, 'Prompt', 'at most 2000 characters'],
 		[{ duration: '10', resolution: '1080P' }, 'Duration', 'only available at 768P'],
