@@ -102,6 +102,8 @@ async function benchText(): Promise<string> {
 				`| ${run.rateLimited} | ${run.failed} | +${run.peakRssMb.toFixed(0)} MB |`,
 		),
 		'',
+		`In the last row the peaks count every request that arrived, the refused ones (429s) included; the sandbox accepted at most ${large.stormLimit} per second.`,
+		'',
 	].join('\n');
 }
 
