@@ -97,3 +97,17 @@ test.each([0, -1, 1000, '={{ "fast" }}'])(
 		expect(sandbox.requests).toHaveLength(0);
 	},
 );
+
+test('a rate limit said in words (HTTP 200, code "rate_limit_exceeded") is one: the create is sent again', async () => {
+	sandbox.configure({ jobMs: 0 });
+	sandbox.fault({
+		endpoint: 'create',
+		status: 200,
+		json: { code: 'rate_limit_exceeded', message: 'Too many requests, slow down' },
+		times: 2,
+	});
+	const result = await runWorkflow(batch(), { credentials: credentials(), items: items(1) });
+	expect(result.error).toBeUndefined();
+	expect(result.output().map((item) => item.json.status)).toEqual(['succeeded']);
+	expect(sandbox.requestsTo('create')).toHaveLength(3);
+}, 60_000);

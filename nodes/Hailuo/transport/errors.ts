@@ -5,6 +5,8 @@ const RATE_LIMIT_CODES = new Set(['429', '1002']);
 const AUTH_CODES = new Set(['401', '403', '1004']);
 const CREDIT_CODES = new Set(['402', '1008', '4002', '40201']);
 const CONTENT_CODES = new Set(['1026', '1027']);
+/** How sellers without a numeric code say it (e.g. `{"code": "rate_limit_exceeded"}`). */
+const RATE_LIMIT_TEXT = /rate[ _-]?limit|too many requests|throttl/i;
 
 export const errorMessage = (error: unknown) =>
 	error instanceof Error ? error.message : String(error);
@@ -25,8 +27,16 @@ export interface ErrorFacts {
 
 /** Turns a failed answer into the error a user can act on. */
 export function mapApiError(node: INode, facts: ErrorFacts, apiKey: string): NodeApiError {
-	const code = facts.code ?? (facts.status ? String(facts.status) : 'network');
 	const upstream = facts.upstreamMessage ? redact(facts.upstreamMessage, apiKey).slice(0, 500) : '';
+	const stated = facts.code ?? (facts.status ? String(facts.status) : 'network');
+	// A refusal for the pace in words is one in numbers, so the batch slows down for it too.
+	const saysRateLimited =
+		![RATE_LIMIT_CODES, AUTH_CODES, CREDIT_CODES, CONTENT_CODES].some((codes) =>
+			codes.has(stated),
+		) &&
+		stated !== 'network' &&
+		RATE_LIMIT_TEXT.test(`${stated} ${upstream}`);
+	const code = saysRateLimited ? '429' : stated;
 	const detail = upstream ? ` The API said: "${upstream}".` : '';
 	let message: string;
 	let description: string;
@@ -44,7 +54,9 @@ export function mapApiError(node: INode, facts: ErrorFacts, apiKey: string): Nod
 				? ` The API asks to wait ${facts.retryAfterSeconds} s.`
 				: '';
 		message = 'Rate limited by the Hailuo API';
-		description = `Too many requests at once.${wait} Lower "Parallel Create Requests" or run again later.${detail}`;
+		description =
+			`Too many requests at once, even after the node slowed down.${wait} Lower "Max Creates per ` +
+			`Second" or "Max Task Reads per Second" under Options, or run again later.${detail}`;
 	} else if (CONTENT_CODES.has(code)) {
 		message = 'The Hailuo API refused the prompt or image as sensitive content';
 		description = `Change the prompt or the image and run again.${detail}`;
@@ -73,7 +85,7 @@ export function mapApiError(node: INode, facts: ErrorFacts, apiKey: string): Nod
 	const error = new NodeApiError(node, response, {
 		message,
 		description,
-		httpCode: facts.status ? String(facts.status) : code,
+		httpCode: saysRateLimited || !facts.status ? code : String(facts.status),
 	});
 	if (facts.retryAfterSeconds !== undefined)
 		error.context.retryAfterSeconds = facts.retryAfterSeconds;

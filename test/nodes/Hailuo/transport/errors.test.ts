@@ -25,6 +25,9 @@ describe('mapApiError', () => {
 		],
 		[{ status: 429, retryAfterSeconds: 7 }, 'Rate limited', 'wait 7 s'],
 		[{ code: '1002' }, 'Rate limited', 'Too many requests'],
+		[{ code: 'rate_limit_exceeded' }, 'Rate limited', 'Max Creates per Second'],
+		[{ status: 400, upstreamMessage: 'Too Many Requests, slow down' }, 'Rate limited', 'slow down'],
+		[{ status: 401, upstreamMessage: 'rate limit of this key' }, 'API key rejected', 'Check'],
 		[{ status: 500 }, 'failed upstream (HTTP 500)', 'provider'],
 		[{ status: 503 }, 'failed upstream (HTTP 503)', 'provider'],
 		[{ code: '1026' }, 'sensitive content', 'Change the prompt'],
@@ -62,6 +65,7 @@ describe('mapApiError', () => {
 describe('isTransient', () => {
 	test.each([
 		[{ status: 429 }, true],
+		[{ code: 'RATE_LIMITED' }, true],
 		[{ status: 502 }, true],
 		[{ upstreamMessage: 'ECONNRESET' }, true],
 		[{ status: 401 }, false],
