@@ -146,7 +146,7 @@ describe('Generate Video as a tool', () => {
 
 	test('a missing argument is refused before any request, and the model is told so', async () => {
 		const result = await run(generate(), { Image_URL: 'https://example.com/a.jpg' });
-		expect(result.error?.message).toMatch(/^Invalid "Prompt": Required\n\nDetails: /);
+		expect(result.error?.message).toMatch(/^Invalid "Prompt": a value is required\n\nDetails: /);
 		expect(result.error?.message).toContain('no credits were used');
 		expect(sandbox.requests).toHaveLength(0);
 	});
