@@ -144,7 +144,7 @@ function loadText(runs: number): string {
 	}
 	const { total } = results[0];
 	return [
-		`Webhook load, from \`npm run test:e2e\` (real n8n ${N8N_VERSION}, SQLite, ${availableParallelism()} cores): ${total} signed completion`,
+		`Webhook load, from \`test/e2e/real-n8n.e2e.ts\` (real n8n ${N8N_VERSION}, SQLite, ${availableParallelism()} cores): ${total} signed completion`,
 		`webhooks fired at an active Hailuo Trigger in bursts — all ${total} answered \`200\`, ${total} executions,`,
 		`0 lost, 0 duplicated in every run; **${range(
 			results.map((r) => r.perSecond),

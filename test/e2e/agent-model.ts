@@ -147,8 +147,8 @@ export class ScriptedModel {
 
 	script: Script = () => ({ text: 'No script is set.' });
 
-	private readonly server = new LoopbackServer((req, res) => {
-		void readBody(req).then((body) => this.handle(req, res, body.toString('utf8')));
+	private readonly server = new LoopbackServer(async (req, res) => {
+		this.handle(req, res, (await readBody(req)).toString('utf8'));
 	});
 
 	private calls = 0;

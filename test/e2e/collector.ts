@@ -4,16 +4,15 @@ import { LoopbackServer, readBody } from '../harness/loopback';
 export class Collector {
 	readonly received: Array<Record<string, unknown>> = [];
 
-	private readonly server = new LoopbackServer((req, res) => {
-		void readBody(req).then((body) => {
-			try {
-				this.received.push(JSON.parse(body.toString('utf8')) as Record<string, unknown>);
-			} catch {
-				this.received.push({ unparsable: body.toString('utf8') });
-			}
-			res.writeHead(200, { 'Content-Type': 'application/json' });
-			res.end('{"ok":true}');
-		});
+	private readonly server = new LoopbackServer(async (req, res) => {
+		const body = (await readBody(req)).toString('utf8');
+		try {
+			this.received.push(JSON.parse(body) as Record<string, unknown>);
+		} catch {
+			this.received.push({ unparsable: body });
+		}
+		res.writeHead(200, { 'Content-Type': 'application/json' });
+		res.end('{"ok":true}');
 	});
 
 	get url(): string {

@@ -29,12 +29,11 @@ const TRIGGER_DOWNLOAD_WORKFLOW = 'queueTriggerDl01';
 class VideoReceiver {
 	readonly received: Array<{ execution: string; bytes: Buffer }> = [];
 
-	private readonly server = new LoopbackServer((req, res) => {
-		void readBody(req).then((bytes) => {
-			this.received.push({ execution: String(req.headers['x-execution']), bytes });
-			res.writeHead(200, { 'Content-Type': 'application/json' });
-			res.end('{"ok":true}');
-		});
+	private readonly server = new LoopbackServer(async (req, res) => {
+		const bytes = await readBody(req);
+		this.received.push({ execution: String(req.headers['x-execution']), bytes });
+		res.writeHead(200, { 'Content-Type': 'application/json' });
+		res.end('{"ok":true}');
 	});
 
 	get url(): string {

@@ -1,4 +1,4 @@
-import type { IncomingMessage, RequestListener, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -6,8 +6,13 @@ import type { AddressInfo } from 'node:net';
 export class LoopbackServer {
 	private readonly server: Server;
 
-	constructor(handler: RequestListener) {
-		this.server = createServer(handler);
+	/** A handler that fails (e.g. the client hung up mid-body) just drops its request. */
+	constructor(handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>) {
+		this.server = createServer((req, res) => {
+			Promise.resolve()
+				.then(async () => await handler(req, res))
+				.catch(() => res.destroy());
+		});
 	}
 
 	/** `http://127.0.0.1:<port>`, once started. */

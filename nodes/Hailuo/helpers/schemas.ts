@@ -323,8 +323,12 @@ export function parseParameters<S extends z.ZodTypeAny>(
 	const issue = result.error.issues[0];
 	const field = String(issue.path[0] ?? '');
 	const label = FIELD_LABELS[field] ?? field;
-	// zod says only "Required" for a value that is not there at all (e.g. an AI tool call without it).
-	const missing = issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined';
+	// zod's own word for a value that is not there at all (e.g. an AI tool call without it); fields
+	// with choices keep their own message, which lists them.
+	const missing =
+		issue.code === z.ZodIssueCode.invalid_type &&
+		issue.received === 'undefined' &&
+		issue.message === 'Required';
 	return failParameter(node, label, missing ? 'a value is required' : issue.message, itemIndex);
 }
 

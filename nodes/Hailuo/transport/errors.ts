@@ -6,7 +6,8 @@ const AUTH_CODES = new Set(['401', '403', '1004']);
 const CREDIT_CODES = new Set(['402', '1008', '4002', '40201']);
 const CONTENT_CODES = new Set(['1026', '1027']);
 /** How sellers without a numeric code say it (e.g. `{"code": "rate_limit_exceeded"}`). */
-const RATE_LIMIT_TEXT = /rate[ _-]?limit|too many requests|throttl/i;
+const RATE_LIMIT_TEXT = /\brate[ _-]?limit|too many requests|\bthrottl/i;
+const CREDIT_TEXT = /insufficient|balance|credit/i;
 
 export const errorMessage = (error: unknown) =>
 	error instanceof Error ? error.message : String(error);
@@ -21,6 +22,8 @@ export interface ErrorFacts {
 	/** Set when n8n's SSRF protection refused the destination. */
 	blockedBy?: string;
 	code?: string;
+	/** The code in an error answer's body, when the HTTP status is what counts. */
+	upstreamCode?: string;
 	upstreamMessage?: string;
 	retryAfterSeconds?: number;
 }
@@ -29,13 +32,16 @@ export interface ErrorFacts {
 export function mapApiError(node: INode, facts: ErrorFacts, apiKey: string): NodeApiError {
 	const upstream = facts.upstreamMessage ? redact(facts.upstreamMessage, apiKey).slice(0, 500) : '';
 	const stated = facts.code ?? (facts.status ? String(facts.status) : 'network');
-	// A refusal for the pace in words is one in numbers, so the batch slows down for it too.
+	// A refusal for the pace in words is one in numbers, so the batch slows down for it too. Only
+	// for answers that refused the request (2xx envelopes, 4xx): after a 5xx the job may exist.
+	const refused = facts.status === undefined ? stated !== 'network' : facts.status < 500;
 	const saysRateLimited =
+		refused &&
 		![RATE_LIMIT_CODES, AUTH_CODES, CREDIT_CODES, CONTENT_CODES].some((codes) =>
 			codes.has(stated),
 		) &&
-		stated !== 'network' &&
-		RATE_LIMIT_TEXT.test(`${stated} ${upstream}`);
+		!CREDIT_TEXT.test(upstream) &&
+		RATE_LIMIT_TEXT.test(`${stated} ${facts.upstreamCode ?? ''} ${upstream}`);
 	const code = saysRateLimited ? '429' : stated;
 	const detail = upstream ? ` The API said: "${upstream}".` : '';
 	let message: string;
@@ -45,7 +51,7 @@ export function mapApiError(node: INode, facts: ErrorFacts, apiKey: string): Nod
 		description =
 			`Check the API key in the "Hailuo (API in One) API" credential; ` +
 			`it may be mistyped, revoked or for another account.${detail}`;
-	} else if (CREDIT_CODES.has(code) || /insufficient|balance|credit/i.test(upstream)) {
+	} else if (CREDIT_CODES.has(code) || CREDIT_TEXT.test(upstream)) {
 		message = 'Not enough credits for this Hailuo request';
 		description = `Top up your API in One balance, then run again. Nothing was generated.${detail}`;
 	} else if (RATE_LIMIT_CODES.has(code)) {

@@ -91,6 +91,12 @@ const messageOf = (body: unknown): string | undefined => {
 	return undefined;
 };
 
+/** The `code` an error answer's body carries, if any. */
+const codeOf = (body: unknown): string | undefined => {
+	const code = findEnvelopeError(body)?.code;
+	return code === undefined ? undefined : String(code);
+};
+
 /**
  * The one way this package talks to the API: base URL from the credential, Bearer auth by n8n,
  * errors (HTTP statuses, error envelopes, bodies that are not JSON) mapped to `NodeApiError`.
@@ -150,6 +156,7 @@ export async function apiRequest(
 			node,
 			{
 				status: statusCode,
+				upstreamCode: codeOf(parsed),
 				upstreamMessage: messageOf(parsed),
 				retryAfterSeconds: parseRetryAfter(response.headers['retry-after']),
 			},

@@ -63,6 +63,7 @@ describe('generateVideoSchema', () => {
 	test.each([
 		[{ prompt: '' }, 'Prompt', 'must not be empty'],
 		[{ prompt: undefined }, 'Prompt', 'a value is required'],
+		[{ duration: undefined }, 'Duration', 'allowed: "6", "10"'],
 		[{ prompt: '   \n ' }, 'Prompt', 'must not be empty'],
 		[{ prompt: 'x'.repeat(2001) }, 'Prompt', 'at most 2000 characters'],
 		[{ duration: '10', resolution: '1080P' }, 'Duration', 'only available at 768P'],

@@ -28,6 +28,27 @@ describe('mapApiError', () => {
 		[{ code: 'rate_limit_exceeded' }, 'Rate limited', 'Max Creates per Second'],
 		[{ status: 400, upstreamMessage: 'Too Many Requests, slow down' }, 'Rate limited', 'slow down'],
 		[{ status: 401, upstreamMessage: 'rate limit of this key' }, 'API key rejected', 'Check'],
+		[
+			{ status: 400, upstreamCode: 'rate_limit_exceeded', upstreamMessage: 'Please wait' },
+			'Rate limited',
+			'Please wait',
+		],
+		// Not a refusal for the pace: after a 5xx the job may exist; a quota; a credit refusal.
+		[
+			{ status: 502, upstreamMessage: 'upstream throttled' },
+			'failed upstream (HTTP 502)',
+			'provider',
+		],
+		[
+			{ status: 400, upstreamMessage: 'daily generate limit reached' },
+			'refused the request (HTTP 400)',
+			'generate limit',
+		],
+		[
+			{ status: 400, upstreamMessage: 'Rate limit: insufficient credits' },
+			'Not enough credits',
+			'Top up',
+		],
 		[{ status: 500 }, 'failed upstream (HTTP 500)', 'provider'],
 		[{ status: 503 }, 'failed upstream (HTTP 503)', 'provider'],
 		[{ code: '1026' }, 'sensitive content', 'Change the prompt'],
@@ -66,6 +87,7 @@ describe('isTransient', () => {
 	test.each([
 		[{ status: 429 }, true],
 		[{ code: 'RATE_LIMITED' }, true],
+		[{ status: 400, upstreamMessage: 'Rate limit: insufficient credits' }, false],
 		[{ status: 502 }, true],
 		[{ upstreamMessage: 'ECONNRESET' }, true],
 		[{ status: 401 }, false],
