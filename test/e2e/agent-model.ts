@@ -63,6 +63,14 @@ const textOf = (content: unknown): string =>
 				.map((part) => String(asObject(part).text ?? ''))
 				.join('');
 
+/** A tool's result, named by the call it answers (both APIs refer to calls by id only). */
+const resultOf = (calls: Map<string, ToolCall>, callId: string, output: string): ToolResult => ({
+	callId,
+	name: calls.get(callId)?.name ?? '',
+	arguments: calls.get(callId)?.arguments ?? {},
+	output,
+});
+
 /** A Chat Completions request in the recorded shape. */
 function readChat(body: Json): Omit<ModelRequest, 'body'> {
 	const calls = new Map<string, ToolCall>();
@@ -78,14 +86,7 @@ function readChat(body: Json): Omit<ModelRequest, 'body'> {
 			});
 		}
 		if (message.role === 'tool') {
-			const callId = String(message.tool_call_id);
-			const call = calls.get(callId);
-			toolResults.push({
-				callId,
-				name: call?.name ?? '',
-				arguments: call?.arguments ?? {},
-				output: textOf(message.content),
-			});
+			toolResults.push(resultOf(calls, String(message.tool_call_id), textOf(message.content)));
 		}
 	}
 	const tools = asArray(body.tools).map((tool) => {
@@ -115,14 +116,7 @@ function readResponses(body: Json): Omit<ModelRequest, 'body'> {
 			});
 		}
 		if (item.type === 'function_call_output') {
-			const callId = String(item.call_id);
-			const call = calls.get(callId);
-			toolResults.push({
-				callId,
-				name: call?.name ?? '',
-				arguments: call?.arguments ?? {},
-				output: textOf(item.output),
-			});
+			toolResults.push(resultOf(calls, String(item.call_id), textOf(item.output)));
 		}
 	}
 	const tools = asArray(body.tools)
