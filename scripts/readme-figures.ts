@@ -1,13 +1,14 @@
 /**
- * `npm run readme:figures -- <block>`: measures what the README quotes and rewrites its marked
- * block (`<!-- figures:<block> -->` … `<!-- /figures:<block> -->`), so no figure is copied by hand.
+ * `npm run readme:figures -- <block>`: measures what the docs quote and rewrites the marked block
+ * (`<!-- figures:<block> -->` … `<!-- /figures:<block> -->`) of docs/performance.md, the one page
+ * that holds them (the README links to it), so no figure is copied by hand.
  *   pack          the tarball `npm pack` makes: size and file count (seconds)
- *   bench         the Performance table, from `npm run bench`'s measurements (about 2 minutes)
+ *   bench         the batch and memory tables, from `npm run bench`'s measurements (about 2 minutes)
  *   load [runs]   the webhook load figures, from the single-n8n e2e suite run `runs` times (default 12,
  *                 about 4 minutes each; installs n8n on first use)
  *   queue [runs]  the queue-mode figures, from the queue-mode e2e suite run `runs` times (default 3,
  *                 about 3–5 minutes each; installs PostgreSQL and Redis with apt when missing)
- *   check         fails when the README's pack figures disagree with `npm pack` (`npm run verify`)
+ *   check         fails when the page's pack figures disagree with `npm pack` (`npm run verify`)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -16,22 +17,25 @@ import { join } from 'node:path';
 
 import { PACKAGE_ROOT } from '../test/paths';
 
-const README = join(PACKAGE_ROOT, 'README.md');
+const FIGURES_PAGE = 'docs/performance.md';
 const N8N_VERSION = '2.40.7';
 
-/** The README's marked block (its inner text), and a function that replaces it. */
+/** The page's marked block (its inner text), and a function that replaces it. */
 function block(name: string) {
-	const readme = readFileSync(README, 'utf8');
+	const page = readFileSync(join(PACKAGE_ROOT, FIGURES_PAGE), 'utf8');
 	const open = `<!-- figures:${name} -->\n`;
 	const close = `<!-- /figures:${name} -->`;
-	const start = readme.indexOf(open);
-	const end = readme.indexOf(close, start);
-	if (start < 0 || end < 0) throw new Error(`README.md has no ${open.trim()} … ${close} block`);
+	const start = page.indexOf(open);
+	const end = page.indexOf(close, start);
+	if (start < 0 || end < 0) throw new Error(`${FIGURES_PAGE} has no ${open.trim()} … block`);
 	return {
-		text: readme.slice(start + open.length, end),
+		text: page.slice(start + open.length, end),
 		write(text: string) {
-			writeFileSync(README, readme.slice(0, start + open.length) + text + readme.slice(end));
-			console.log(`README.md: ${name} figures written`);
+			writeFileSync(
+				join(PACKAGE_ROOT, FIGURES_PAGE),
+				page.slice(0, start + open.length) + text + page.slice(end),
+			);
+			console.log(`${FIGURES_PAGE}: ${name} figures written`);
 		},
 	};
 }
@@ -59,13 +63,13 @@ function checkPack() {
 		Math.abs(Number(quoted[1]) - measured.kB) <= 0.1 + 1e-9;
 	if (!agrees) {
 		console.error(
-			`FAIL README.md quotes ${quoted ? `${quoted[1]} kB (${quoted[2]} files)` : 'no pack figures'}, npm pack makes ${measured.kB.toFixed(1)} kB (${measured.files} files): run \`npm run readme:figures -- pack\``,
+			`FAIL ${FIGURES_PAGE} quotes ${quoted ? `${quoted[1]} kB (${quoted[2]} files)` : 'no pack figures'}, npm pack makes ${measured.kB.toFixed(1)} kB (${measured.files} files): run \`npm run readme:figures -- pack\``,
 		);
 		process.exitCode = 1;
 		return;
 	}
 	console.log(
-		`PASS README.md's pack figures match npm pack: ${measured.kB.toFixed(1)} kB, ${measured.files} files`,
+		`PASS ${FIGURES_PAGE}'s pack figures match npm pack: ${measured.kB.toFixed(1)} kB, ${measured.files} files`,
 	);
 }
 
@@ -202,7 +206,7 @@ function queueText(runs: number): string {
 
 async function main() {
 	const [what, runs] = process.argv.slice(2);
-	// Measure first, then read and write the README, so edits made meanwhile are kept.
+	// Measure first, then read and write the page, so edits made meanwhile are kept.
 	if (what === 'pack') block('pack').write(packText(packFigures()));
 	else if (what === 'check') checkPack();
 	else if (what === 'bench') {

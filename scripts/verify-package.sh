@@ -3,7 +3,7 @@
 # on the tarball `npm pack` makes: its ESLint rule sets over the sources (nodes/, credentials/,
 # package.json) and over the compiled dist/**/*.js. The scanner's registry and provenance steps
 # need a published version, so its own analyzePackage is called on local folders instead. First,
-# the README's tarball figures must match what `npm pack` makes.
+# the tarball figures in docs/performance.md must match what `npm pack` makes.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 SCANNER_VERSION=0.32.0

@@ -1,7 +1,7 @@
 /**
  * Benchmark against the sandbox API on loopback. Prints figures with ratios against baselines
- * measured in the same run; asserts nothing (timings belong to no unit test). The README's
- * Performance table is written from these figures by `npm run readme:figures -- bench`.
+ * measured in the same run; asserts nothing (timings belong to no unit test). The tables in
+ * docs/performance.md are written from these figures by `npm run readme:figures -- bench`.
  *   1. A batch of 20 jobs through the node vs the same jobs item after item, with the pace raised
  *      (only the waiting is measured), and the same batch at the default pace.
  *   2. A 200 MB result streamed into n8n's binary-data store vs the same download buffered.
@@ -36,7 +36,7 @@ export const LARGE = {
 /** The most the options allow: with it, section 1 measures waiting in parallel, not the pace. */
 export const RAISED_PACE = { createsPerSecond: 100, readsPerSecond: 100 };
 
-/** What the figures must meet (printed beside them, and in the README's table). */
+/** What the figures must meet (printed beside them, and in docs/performance.md's table). */
 export const TARGETS = {
 	batchMs: 1.2 * (JOB_MS + INTERVAL_S * 1000),
 	// The same, plus starting every job at the default pace (a "second" of 1.1 s, governor.ts).

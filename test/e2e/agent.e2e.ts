@@ -27,7 +27,7 @@ const IMAGE_URL_HINT =
 	'Public http(s) link to the first frame: a JPEG, PNG or WebP image the user gave';
 const TASK_ID_HINT = 'The taskId that a Hailuo Generate Video tool returned';
 
-/** The `$fromAI()` expressions the README recommends. */
+/** The `$fromAI()` expressions docs/ai-agent.md recommends. */
 const PROMPT = `={{ $fromAI('Prompt', '${PROMPT_HINT}', 'string') }}`;
 const IMAGE_URL = `={{ $fromAI('Image_URL', '${IMAGE_URL_HINT}', 'string') }}`;
 const TASK_ID = `={{ $fromAI('Task_ID', '${TASK_ID_HINT}', 'string') }}`;
