@@ -17,7 +17,6 @@ import type { Build } from './dev/build-watch';
 import { BuildWatch, SOURCE_FOLDERS } from './dev/build-watch';
 import { DataFolder, DEV_CREDENTIAL, importWorkflows, localExamples } from './dev/data-folder';
 import { N8nServer } from './dev/n8n-server';
-import { killGroup } from './dev/process-group';
 
 const USAGE = 'Usage: npm run dev [-- --fresh] [-- --port <n>] (n8n listens on 5678 unless taken)';
 
@@ -177,14 +176,13 @@ async function main(): Promise<void> {
 	say('Ctrl+C stops everything.');
 }
 
-/** Stops what was started, newest first; a second signal stops it at once. */
-async function shutdown(code: number): Promise<never> {
-	if (stopping) {
-		for (const group of [...(started.build?.groups ?? []), started.server?.group]) {
-			if (group) killGroup(group);
-		}
-		process.exit(code);
-	}
+/**
+ * Stops what was started, newest first. Ctrl+C reaches this process twice (from the terminal and
+ * passed on by npm), so a second signal changes nothing; a process that ignores SIGTERM gets
+ * SIGKILL after a grace period.
+ */
+async function shutdown(code: number): Promise<void> {
+	if (stopping) return;
 	stopping = true;
 	say('Stopping n8n, the build watch and the sandbox...');
 	await step?.catch(() => undefined);

@@ -85,11 +85,6 @@ export class BuildWatch {
 		);
 	}
 
-	/** The process groups it runs (tsc's, and gulp's while it copies). */
-	get groups(): Group[] {
-		return [this.tsc, this.gulp].filter((group): group is Group => group !== undefined);
-	}
-
 	/**
 	 * Watches a folder of the package and each folder under it, made later too: Node 20's recursive
 	 * watch loses a file that an editor or git replaces, a folder's own watch does not.

@@ -49,8 +49,3 @@ export async function stopGroup(group: Group, graceMs = 15_000): Promise<void> {
 		await new Promise((resolve) => setTimeout(resolve, 50));
 	}
 }
-
-/** For a second Ctrl+C: no more waiting. */
-export function killGroup(group: Group): void {
-	signalGroup(group.pgid, 'SIGKILL');
-}
