@@ -184,12 +184,12 @@ async function main(): Promise<void> {
 async function shutdown(code: number): Promise<void> {
 	if (stopping) return;
 	stopping = true;
-	say('Stopping n8n, the build watch and the sandbox...');
+	if (started.sandbox) say('Stopping n8n, the build watch and the sandbox...');
 	await step?.catch(() => undefined);
 	await started.server?.close();
 	await started.build?.stop();
 	await started.sandbox?.stop();
-	started.data?.release();
+	started.data?.release(started.server === undefined);
 	process.exit(code);
 }
 
@@ -199,7 +199,7 @@ process.on('SIGTERM', () => void shutdown(0));
 main().catch((error: unknown) => {
 	if (stopping) return;
 	console.error(
-		`npm run dev cannot go on: ${error instanceof Error ? error.message : String(error)}`,
+		`npm run dev cannot run: ${error instanceof Error ? error.message : String(error)}`,
 	);
 	void shutdown(1);
 });

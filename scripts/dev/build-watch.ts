@@ -39,11 +39,12 @@ export class BuildWatch {
 	/** The folders under the source folders that have a watch. */
 	private readonly watched = new Set<string>();
 
-	/** Saved TypeScript sources not yet in a finished build, with the time of the first. */
+	/** Saved TypeScript sources not yet in a finished build. */
 	private sources = new Set<string>();
 
 	private assets = new Set<string>();
 
+	/** When the first of the saved sources and assets not yet built was saved (0: none). */
 	private since = 0;
 
 	private assetTimer?: NodeJS.Timeout;

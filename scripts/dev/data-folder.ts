@@ -57,15 +57,24 @@ export class DataFolder {
 		}
 	}
 
+	/** Whether this run made the folder (it did not exist, or --fresh wiped it). */
+	private made = false;
+
 	/** Takes the folder for this process (after an optional wipe). */
 	claim(fresh: boolean): void {
 		if (fresh) rmSync(this.root, { recursive: true, force: true });
+		this.made = !existsSync(this.root);
 		mkdirSync(this.root, { recursive: true });
 		writeFileSync(this.lockFile, String(process.pid));
 	}
 
-	release(): void {
-		rmSync(this.lockFile, { force: true });
+	/**
+	 * Gives the folder up; one this run made goes too when n8n never started in it (a set-up that
+	 * could not go on leaves nothing behind, and a failed n8n start leaves its log).
+	 */
+	release(n8nNeverStarted: boolean): void {
+		if (this.made && n8nNeverStarted) rmSync(this.root, { recursive: true, force: true });
+		else rmSync(this.lockFile, { force: true });
 	}
 
 	/** Whether n8n has never run here (so the examples are still to be imported). */
