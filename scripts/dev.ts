@@ -18,7 +18,8 @@ import { BuildWatch, SOURCE_FOLDERS } from './dev/build-watch';
 import { DataFolder, DEV_CREDENTIAL, importWorkflows, localExamples } from './dev/data-folder';
 import { N8nServer } from './dev/n8n-server';
 
-const USAGE = 'Usage: npm run dev [-- --fresh] [-- --port <n>] (n8n listens on 5678 unless taken)';
+const USAGE =
+	"Usage: npm run dev [-- --fresh] [-- --port <n>] (by default the last run's port, or 5678)";
 
 /** What the loop has started, to stop in reverse order. */
 const started: {
@@ -59,12 +60,14 @@ async function portFree(port: number): Promise<boolean> {
 	});
 }
 
-async function choosePort(asked?: number): Promise<number> {
+/** The port asked for, else the one of the last run, else n8n's usual 5678, else any free one. */
+async function choosePort(asked: number | undefined, last: number | undefined): Promise<number> {
 	if (asked !== undefined) {
 		if (await portFree(asked)) return asked;
 		throw new Error(`port ${asked} is in use on 127.0.0.1; choose another with --port.`);
 	}
-	return (await portFree(5678)) ? 5678 : await freePort();
+	for (const port of [last, 5678]) if (port && (await portFree(port))) return port;
+	return await freePort();
 }
 
 /** Rebuilds arrive while n8n restarts; each restart takes in all that came before it. */
@@ -105,8 +108,9 @@ async function main(): Promise<void> {
 	if (holder !== undefined) {
 		throw new Error(`another npm run dev (pid ${holder}) is using ${data.root}; stop it first.`);
 	}
-	const port = await choosePort(flags.port);
+	const port = await choosePort(flags.port, flags.fresh ? undefined : data.port);
 	data.claim(flags.fresh);
+	data.port = port;
 	started.data = data;
 	const setUpStarted = Date.now();
 

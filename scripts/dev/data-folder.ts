@@ -40,6 +40,16 @@ export class DataFolder {
 		return join(this.root, 'owner.json');
 	}
 
+	/** The port n8n had last time, so the editor's address (and the examples' callback URL) stay. */
+	get port(): number | undefined {
+		const file = join(this.root, 'port');
+		return existsSync(file) ? Number(readFileSync(file, 'utf8')) : undefined;
+	}
+
+	set port(port: number) {
+		writeFileSync(join(this.root, 'port'), String(port));
+	}
+
 	get logFile(): string {
 		return join(this.root, 'n8n.log');
 	}
