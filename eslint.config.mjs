@@ -6,6 +6,7 @@ export default tseslint.config(
 		ignores: [
 			'dist/**',
 			'.build/**',
+			'.dev/**',
 			'node_modules/**',
 			'coverage/**',
 			'gulpfile.js',

@@ -6,7 +6,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -82,6 +82,9 @@ async function packPackage(destination: string): Promise<string> {
 	return join(destination, stdout.trim().split('\n').pop() ?? '');
 }
 
+const packageName = (packageDir: string): string =>
+	(JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { name: string }).name;
+
 export async function freePort(): Promise<number> {
 	return await new Promise((resolve, reject) => {
 		const server = createServer();
@@ -94,15 +97,19 @@ export async function freePort(): Promise<number> {
 }
 
 export class N8nInstance {
-	readonly root = mkdtempSync(join(tmpdir(), 'hailuo-real-n8n-'));
-
-	readonly userFolder = join(this.root, 'user');
+	get userFolder(): string {
+		return join(this.root, 'user');
+	}
 
 	/** The only folder n8n's file nodes may touch. */
-	readonly filesDir = join(this.root, 'files');
+	get filesDir(): string {
+		return join(this.root, 'files');
+	}
 
 	/** n8n's temporary folder (it makes e.g. n8nDataTableUploads there), so that it goes with the run. */
-	private readonly tmpDir = join(this.root, 'tmp');
+	private get tmpDir(): string {
+		return join(this.root, 'tmp');
+	}
 
 	private server?: ChildProcess;
 
@@ -115,9 +122,11 @@ export class N8nInstance {
 		private readonly runtime: { node24: string; n8nBin: string },
 		readonly port: number,
 		private readonly brokerPort: number,
+		/** The run folder: a fresh temporary one, or one kept between runs (`linked`). */
+		readonly root = mkdtempSync(join(tmpdir(), 'hailuo-real-n8n-')),
 	) {
 		mkdirSync(this.filesDir, { recursive: true });
-		mkdirSync(this.tmpDir);
+		mkdirSync(this.tmpDir, { recursive: true });
 	}
 
 	/**
@@ -146,6 +155,25 @@ export class N8nInstance {
 			instance.remove();
 			throw error;
 		}
+	}
+
+	/**
+	 * An n8n whose run folder is `root`, kept between runs, with the package folder `packageDir`
+	 * linked (a symlink, not a copy) where n8n finds installed community packages: node types keep
+	 * the package's name, and what is rebuilt in its dist/ is what n8n loads when it next starts.
+	 */
+	static async linked(root: string, packageDir: string, port: number): Promise<N8nInstance> {
+		const instance = new N8nInstance(await n8nRuntime(), port, await freePort(), root);
+		const nodesDir = join(instance.userFolder, '.n8n', 'nodes');
+		const link = join(nodesDir, 'node_modules', packageName(packageDir));
+		mkdirSync(dirname(link), { recursive: true });
+		writeFileSync(
+			join(nodesDir, 'package.json'),
+			JSON.stringify({ name: 'installed-nodes', private: true }),
+		);
+		rmSync(link, { recursive: true, force: true });
+		symlinkSync(packageDir, link, 'dir');
+		return instance;
 	}
 
 	/** Deletes the run folder (n8n must be stopped). */
