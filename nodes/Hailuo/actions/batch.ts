@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INode, INodeProperties, Logger } f
 import type { Verdict } from '../helpers/governor';
 import { RequestGovernor } from '../helpers/governor';
 import { Limiter } from '../helpers/limiter';
-import { BatchProgress } from '../helpers/polling';
+import { BatchProgress } from '../helpers/progress';
 import { failParameter } from '../helpers/schemas';
 import { isRateLimited, retryAfterSeconds } from '../transport';
 
@@ -97,29 +97,31 @@ export class Batch {
 
 	private readonly signal: AbortSignal;
 
-	private creates?: { governor: RequestGovernor; inFlight: Limiter };
+	private readonly creates: RequestGovernor;
 
-	private reads?: RequestGovernor;
+	private readonly createsInFlight: Limiter;
 
-	constructor(context: IExecuteFunctions, itemCount: number) {
+	private readonly reads: RequestGovernor;
+
+	/** The pace is the run's first item's: one pace for the whole batch. */
+	constructor(context: IExecuteFunctions, itemCount: number, pace: Pace) {
 		this.logger = context.logger;
 		this.signal = context.getExecutionCancelSignal() ?? new AbortController().signal;
 		this.progress = new BatchProgress(context.logger, itemCount);
+		this.creates = new RequestGovernor({ perSecond: pace.createsPerSecond });
+		this.createsInFlight = new Limiter(pace.createConcurrency);
+		this.reads = new RequestGovernor({ perSecond: pace.readsPerSecond });
 	}
 
 	/** One task read, in its turn. Errors pass through: the caller decides whether to read again. */
-	async read<T>(pace: Pace, request: () => Promise<T>): Promise<T> {
-		this.reads ??= new RequestGovernor({ perSecond: pace.readsPerSecond });
+	async read<T>(request: () => Promise<T>): Promise<T> {
 		return await this.governed('task reads', this.reads, request);
 	}
 
 	/** One create, in its turn; sent again only when the API refused it for the pace. */
-	async create<T>(pace: Pace, request: () => Promise<T>): Promise<T> {
-		this.creates ??= {
-			governor: new RequestGovernor({ perSecond: pace.createsPerSecond }),
-			inFlight: new Limiter(pace.createConcurrency),
-		};
-		const { governor, inFlight } = this.creates;
+	async create<T>(request: () => Promise<T>): Promise<T> {
+		const governor = this.creates;
+		const inFlight = this.createsInFlight;
 		for (let tries = 1; ; tries++) {
 			const outcome = await inFlight
 				.run(async () => await this.governed('creates', governor, request))
@@ -132,11 +134,6 @@ export class Batch {
 				throw outcome.error;
 			}
 		}
-	}
-
-	/** Requests sent and refused for the pace, per kind: figures for the benchmark. */
-	get counts() {
-		return { creates: this.creates?.governor.counts, reads: this.reads?.counts };
 	}
 
 	private async governed<T>(kind: string, governor: RequestGovernor, request: () => Promise<T>) {

@@ -54,7 +54,7 @@ export function refuseToolDeadEnds(context: IExecuteFunctions, i: number): void 
  * a file), reads every 2 s (the least the node allows; the batch's pace still bounds them), and
  * a running task handed back at Max Wait so the model can read it later with Get Task.
  */
-export const TOOL_DEFAULTS: IDataObject = { download: false, pollInterval: 2, onTimeout: 'output' };
+const TOOL_DEFAULTS: IDataObject = { download: false, pollInterval: 2, onTimeout: 'output' };
 
 /** The node's options with the tool defaults filled in when it runs as a tool. */
 export function withToolDefaults(asTool: boolean, options: IDataObject): IDataObject {

@@ -3,7 +3,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import type { Duration, Model, Resolution } from './schemas';
 import { DURATIONS, isDuration, isModel, isResolution, MODELS, RESOLUTIONS } from './schemas';
 
-export type CreditEstimate = number | { min: number; max: number };
+type CreditEstimate = number | { min: number; max: number };
 
 const MODEL_LABELS: Record<Model, string> = {
 	'hailuo/2-3-image-to-video-standard': 'Standard',
@@ -53,7 +53,7 @@ export function estimateRequest(body: IDataObject): RequestEstimate {
 	};
 }
 
-export interface BatchCost {
+interface BatchCost {
 	videos: number;
 	/** The most the batch may cost: Pro at its maximum, unpriced models at the highest known price. */
 	atMost: number;

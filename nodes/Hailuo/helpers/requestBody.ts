@@ -1,8 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { isHttpUrl } from '../transport/url';
-import { isThisMachineOnly } from './publicHost';
+import { isHttpUrl } from '../guards/url';
+import { isThisMachineOnly } from '../guards/publicHost';
 import type { GenerateVideoParameters } from './schemas';
 import {
 	DURATIONS,
@@ -140,7 +140,7 @@ const FIELD_FOR_KEY: Record<string, string> = {
 	callback_url: 'Callback URL',
 };
 
-export interface BodyProblem {
+interface BodyProblem {
 	field: string;
 	problem: string;
 }

@@ -2,8 +2,8 @@ import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { isHttpUrl } from '../transport/url';
-import { nonPublicHostReason } from './publicHost';
+import { isHttpUrl } from '../guards/url';
+import { nonPublicHostReason } from '../guards/publicHost';
 
 export const MODELS = [
 	'hailuo/2-3-image-to-video-standard',

@@ -1,17 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { isHttpUrl } from '../transport/url';
+import { isHttpUrl } from '../guards/url';
 
-export const TASK_STATUSES = [
-	'queued',
-	'running',
-	'succeeded',
-	'failed',
-	'canceled',
-	'unknown',
-] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
+export type TaskStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled' | 'unknown';
 
 export interface NormalisedTask {
 	taskId: string | null;

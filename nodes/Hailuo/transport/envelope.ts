@@ -1,5 +1,5 @@
 /** An error reported inside a successful HTTP answer (API in One `code`, MiniMax `base_resp`). */
-export interface EnvelopeError {
+interface EnvelopeError {
 	code: number | string;
 	message: string;
 }

@@ -12,21 +12,23 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { deliveryKeys, RecentDeliveries, SharedDeliveries } from '../../helpers/dedupe';
-import { publicHeaders } from '../../helpers/deliveryHeaders';
-import { jsonNestingExceeds, MAX_JSON_DEPTH } from '../../helpers/jsonDepth';
+import { redactJson } from '../../guards/redact';
 import type { DownloadChoice } from '../../helpers/options';
 import { downloadChoice, readOptions } from '../../helpers/options';
-import { redactJson } from '../../helpers/redactJson';
 import type { NormalisedTask } from '../../helpers/task';
 import { FINAL_STATUSES, normaliseTask } from '../../helpers/task';
-import type { SettingsCheck, VerificationSettings } from '../../helpers/verificationSettings';
-import { checkVerificationSettings } from '../../helpers/verificationSettings';
-import type { Headers, Verdict } from '../../helpers/verify';
-import { verifyHmacHeader, verifyStandardWebhook, verifyUrlToken } from '../../helpers/verify';
+import { deliveryKeys, RecentDeliveries, SharedDeliveries } from '../../helpers/trigger/dedupe';
+import { publicHeaders } from '../../helpers/trigger/deliveryHeaders';
+import { jsonNestingExceeds, MAX_JSON_DEPTH } from '../../helpers/trigger/jsonDepth';
+import type { SettingsCheck } from '../../helpers/trigger/verificationSettings';
+import {
+	checkVerificationSettings,
+	verifyDelivery,
+} from '../../helpers/trigger/verificationSettings';
+import type { Headers } from '../../helpers/trigger/verify';
 import { challengeOf } from '../../helpers/webhook';
 import { CREDENTIAL_NAME } from '../../transport';
-import { downloadFailureOf } from '../../transport/download';
+import { downloadFailureOf } from '../../transport/downloadError';
 import { taskToItem } from '../taskItem';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -53,29 +55,6 @@ function verificationSettings(context: IHookFunctions | IWebhookFunctions): Sett
 		signatureHeader: context.getNodeParameter('signatureHeader', 'x-signature'),
 		signatureEncoding: context.getNodeParameter('signatureEncoding', 'hex'),
 	});
-}
-
-/** The delivery checked by the chosen scheme, on the raw body. */
-function verifyDelivery(
-	settings: VerificationSettings,
-	raw: Buffer,
-	headers: Headers,
-	path: string,
-): Verdict {
-	switch (settings.verification) {
-		case 'urlToken':
-			return verifyUrlToken(path.split('/').pop(), settings.secret);
-		case 'standardWebhooks':
-			return verifyStandardWebhook(raw, headers, settings.secret, Math.floor(Date.now() / 1000));
-		case 'hmacHeader':
-			return verifyHmacHeader(raw, headers, {
-				secret: settings.secret,
-				headerName: settings.signatureHeader,
-				encoding: settings.encoding,
-			});
-		case 'none':
-			return { ok: true };
-	}
 }
 
 /** The credential's API key, to keep out of the output; none when no credential is set. */
@@ -116,7 +95,7 @@ async function deliveryItem(
 	} else {
 		try {
 			// A delivery's URL is never the API's own answer, so the API key is never sent with it.
-			return await taskToItem.call(context, task, download, extra, undefined, 'delivery');
+			return await taskToItem.call(context, task, { download, extra, source: 'delivery' });
 		} catch (error) {
 			if (!(error instanceof NodeApiError) || downloadFailureOf(error) !== 'permanent') {
 				throw asNodeError(context, error);
@@ -125,14 +104,10 @@ async function deliveryItem(
 		}
 	}
 	context.logger.warn(`Hailuo Trigger started the workflow without the video: ${reason.message}`);
-	return await taskToItem.call(
-		context,
-		task,
-		null,
-		{ ...extra, downloadError: reason },
-		undefined,
-		'delivery',
-	);
+	return await taskToItem.call(context, task, {
+		extra: { ...extra, downloadError: reason },
+		source: 'delivery',
+	});
 }
 
 /** Refuses activation with settings no delivery could pass. */

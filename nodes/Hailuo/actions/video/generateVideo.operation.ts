@@ -27,11 +27,9 @@ import type { Batch } from '../batch';
 import { paceFields, readPace } from '../batch';
 import { taskToItem } from '../taskItem';
 import { refuseToolDeadEnds, runsAsTool, withToolDefaults } from '../toolMode';
-import { maxCreditsField, readMaxCredits } from './budget';
+import { checkBudget, maxCreditsField, readMaxCredits } from './budget';
 import { callbackResumeUrl } from './resume';
 import { waitForVideo, waitModeField, waitOptionFields } from './waitForVideo';
-
-export { checkBudget as beforeRun } from './budget';
 
 const properties: INodeProperties[] = [
 	{
@@ -206,18 +204,23 @@ export async function prepare(this: IExecuteFunctions, i: number) {
 	return { wait, download, body, estimate: estimateRequest(body), maxCredits, pace };
 }
 
+type Prepared = Awaited<ReturnType<typeof prepare>>;
+
+/** Before any request: what the whole run may cost, against "Max Credits per Run". */
+export async function beforeRun(this: IExecuteFunctions, prepared: Prepared[]): Promise<void> {
+	await checkBudget.call(this, prepared);
+}
+
 export async function execute(
 	this: IExecuteFunctions,
-	{ wait, download, body, estimate, pace }: Awaited<ReturnType<typeof prepare>>,
+	{ wait, download, body, estimate }: Prepared,
 	i: number,
 	batch: Batch,
 ): Promise<INodeExecutionData> {
 	const extra: IDataObject = { estimatedCredits: estimate.estimatedCredits };
 	if (estimate.note) extra.estimateNote = estimate.note;
 
-	const created = normaliseTask(
-		await batch.create(pace, async () => await createTask.call(this, body)),
-	);
+	const created = normaliseTask(await batch.create(async () => await createTask.call(this, body)));
 	const taskId = created.taskId;
 	if (!taskId) {
 		throw new NodeApiError(
@@ -231,17 +234,12 @@ export async function execute(
 			},
 		);
 	}
-	if (wait.waitMode === 'none') return await taskToItem.call(this, created, null, extra, i);
+	if (wait.waitMode === 'none')
+		return await taskToItem.call(this, created, { extra, itemIndex: i });
 	if (wait.waitMode === 'callback') {
 		// The run parks here; `resume` turns the callback into this node's output.
 		await this.putExecutionToWait(new Date(Date.now() + wait.maxWait * 1000));
-		return await taskToItem.call(this, created, null, extra, i);
+		return await taskToItem.call(this, created, { extra, itemIndex: i });
 	}
-	return await waitForVideo.call(
-		this,
-		{ ...created, taskId },
-		{ wait, pace, download, extra },
-		i,
-		batch,
-	);
+	return await waitForVideo.call(this, { ...created, taskId }, { wait, download, extra }, i, batch);
 }

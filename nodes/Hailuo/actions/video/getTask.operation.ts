@@ -50,13 +50,13 @@ export async function prepare(this: IExecuteFunctions, i: number) {
 
 export async function execute(
 	this: IExecuteFunctions,
-	{ taskId, download, pace }: Awaited<ReturnType<typeof prepare>>,
+	{ taskId, download }: Awaited<ReturnType<typeof prepare>>,
 	i: number,
 	batch: Batch,
 ): Promise<INodeExecutionData> {
 	const task = normaliseTask(
-		await batch.read(pace, async () => await readTask.call(this, taskId)),
+		await batch.read(async () => await readTask.call(this, taskId)),
 		taskId,
 	);
-	return await taskToItem.call(this, task, download, {}, i);
+	return await taskToItem.call(this, task, { download, itemIndex: i });
 }

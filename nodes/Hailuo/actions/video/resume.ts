@@ -71,7 +71,7 @@ export async function resume(this: IWebhookFunctions): Promise<IWebhookResponseD
 		: {};
 	const download = downloadChoice(this.getNode(), readOptions(this), true);
 	if (download === null || task.status !== 'succeeded') {
-		const item = await taskToItem.call(this, task, null, extra);
+		const item = await taskToItem.call(this, task, { extra });
 		return {
 			workflowData: [[{ ...item, pairedItem: { item: 0 } }]],
 			webhookResponse: { received: true },
@@ -80,7 +80,7 @@ export async function resume(this: IWebhookFunctions): Promise<IWebhookResponseD
 	this.getResponseObject().status(200).json({ received: true });
 	let item: INodeExecutionData;
 	try {
-		item = await taskToItem.call(this, task, download, extra);
+		item = await taskToItem.call(this, task, { download, extra });
 	} catch (error) {
 		// The API was told the callback arrived, so it will not send it again: the run goes on.
 		const { message, description } =
@@ -92,7 +92,7 @@ export async function resume(this: IWebhookFunctions): Promise<IWebhookResponseD
 			message,
 			description: description || 'Use Get Task with the task ID to fetch the video again.',
 		};
-		item = await taskToItem.call(this, task, null, { ...extra, downloadError });
+		item = await taskToItem.call(this, task, { extra: { ...extra, downloadError } });
 	}
 	return { workflowData: [[{ ...item, pairedItem: { item: 0 } }]], noWebhookResponse: true };
 }

@@ -12,7 +12,7 @@ import type { WaitOptions } from '../../helpers/schemas';
 import type { NormalisedTask } from '../../helpers/task';
 import { normaliseTask } from '../../helpers/task';
 import { isTransient, READ_TIMEOUT_MS, readTask, retryAfterSeconds } from '../../transport';
-import type { Batch, Pace } from '../batch';
+import type { Batch } from '../batch';
 import { taskToItem } from '../taskItem';
 
 /** How far past Max Wait the last read may run. */
@@ -94,12 +94,7 @@ export const waitOptionFields: INodeProperties[] = [
 export async function waitForVideo(
 	this: IExecuteFunctions,
 	created: NormalisedTask & { taskId: string },
-	{
-		wait,
-		pace,
-		download,
-		extra,
-	}: { wait: WaitOptions; pace: Pace; download: DownloadChoice; extra: IDataObject },
+	{ wait, download, extra }: { wait: WaitOptions; download: DownloadChoice; extra: IDataObject },
 	i: number,
 	batch: Batch,
 ): Promise<INodeExecutionData> {
@@ -109,7 +104,7 @@ export async function waitForVideo(
 	const deadline = startedAt + wait.maxWait * 1000;
 	const outcome = await pollUntilDone({
 		fetchTask: async () => {
-			const body = await batch.read(pace, async () => {
+			const body = await batch.read(async () => {
 				// A read that hangs must not hold the node much past Max Wait.
 				const left = Math.max(deadline - Date.now(), 0);
 				return await readTask.call(this, taskId, Math.min(READ_TIMEOUT_MS, left + READ_GRACE_MS));
@@ -148,13 +143,10 @@ export async function waitForVideo(
 	if (outcome.kind === 'timeout') {
 		const state = outcome.task?.rawStatus ?? 'no state yet';
 		if (wait.onTimeout === 'output') {
-			return await taskToItem.call(
-				this,
-				outcome.task ?? created,
-				null,
-				{ ...extra, ...trace, timedOut: true },
-				i,
-			);
+			return await taskToItem.call(this, outcome.task ?? created, {
+				extra: { ...extra, ...trace, timedOut: true },
+				itemIndex: i,
+			});
 		}
 		throw new NodeOperationError(
 			node,
@@ -185,5 +177,9 @@ export async function waitForVideo(
 			},
 		);
 	}
-	return await taskToItem.call(this, task, download, { ...extra, ...trace }, i);
+	return await taskToItem.call(this, task, {
+		download,
+		extra: { ...extra, ...trace },
+		itemIndex: i,
+	});
 }

@@ -1,7 +1,4 @@
-import {
-	isThisMachineOnly,
-	nonPublicHostReason,
-} from '../../../../nodes/Hailuo/helpers/publicHost';
+import { isThisMachineOnly, nonPublicHostReason } from '../../../../nodes/Hailuo/guards/publicHost';
 
 /** The host as the node sees it: WHATWG URL's normalised hostname. */
 const reasonFor = (url: string) => nonPublicHostReason(new URL(url).hostname);

@@ -1,6 +1,13 @@
-import { hmacSecretProblem, standardWebhookKey } from './verify';
+import type { Headers, Verdict } from './verify';
+import {
+	hmacSecretProblem,
+	standardWebhookKey,
+	verifyHmacHeader,
+	verifyStandardWebhook,
+	verifyUrlToken,
+} from './verify';
 
-export const VERIFICATIONS = ['urlToken', 'standardWebhooks', 'hmacHeader', 'none'] as const;
+const VERIFICATIONS = ['urlToken', 'standardWebhooks', 'hmacHeader', 'none'] as const;
 export type Verification = (typeof VERIFICATIONS)[number];
 
 /** The trigger's verification parameters as n8n hands them over (expressions already resolved). */
@@ -114,4 +121,27 @@ export function checkVerificationSettings(parameters: VerificationParameters): S
 		};
 	}
 	return { ok: true, settings: { verification, secret, signatureHeader, encoding } };
+}
+
+/** The delivery checked by the chosen scheme, on the raw body. */
+export function verifyDelivery(
+	settings: VerificationSettings,
+	raw: Buffer,
+	headers: Headers,
+	path: string,
+): Verdict {
+	switch (settings.verification) {
+		case 'urlToken':
+			return verifyUrlToken(path.split('/').pop(), settings.secret);
+		case 'standardWebhooks':
+			return verifyStandardWebhook(raw, headers, settings.secret, Math.floor(Date.now() / 1000));
+		case 'hmacHeader':
+			return verifyHmacHeader(raw, headers, {
+				secret: settings.secret,
+				headerName: settings.signatureHeader,
+				encoding: settings.encoding,
+			});
+		case 'none':
+			return { ok: true };
+	}
 }

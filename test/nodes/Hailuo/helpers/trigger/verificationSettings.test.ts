@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
-import type { VerificationParameters } from '../../../../nodes/Hailuo/helpers/verificationSettings';
-import { checkVerificationSettings } from '../../../../nodes/Hailuo/helpers/verificationSettings';
+import type { VerificationParameters } from '../../../../../nodes/Hailuo/helpers/trigger/verificationSettings';
+import { checkVerificationSettings } from '../../../../../nodes/Hailuo/helpers/trigger/verificationSettings';
 
 const WHSEC = `whsec_${randomBytes(24).toString('base64')}`;
 const parameters = (change: Partial<VerificationParameters>): VerificationParameters => ({

@@ -5,10 +5,10 @@ export type Verdict = { ok: true; deliveryId?: string } | { ok: false; reason: s
 
 export type Headers = Record<string, string | string[] | undefined>;
 
-export const TIMESTAMP_TOLERANCE_SECONDS = 5 * 60;
+const TIMESTAMP_TOLERANCE_SECONDS = 5 * 60;
 
 /** The fewest bytes a Standard Webhooks key and the fewest characters an HMAC secret may have. */
-export const MIN_SECRET_LENGTH = 16;
+const MIN_SECRET_LENGTH = 16;
 
 const SHA256_BYTES = 32;
 
