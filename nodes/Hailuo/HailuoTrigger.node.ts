@@ -7,8 +7,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { receive, refuseUnusableSettings } from './actions/trigger/receive';
-import { downloadOptions, optionsCollection } from './helpers/options';
+import { receive, refuseUnusableSettings, triggerOptionFields } from './actions/trigger/receive';
+import { optionsCollection } from './helpers/fields';
 import { completionWebhook } from './helpers/webhook';
 
 /** The trigger's events as a person reads them: its actions in the nodes panel and its subtitle. */
@@ -187,7 +187,7 @@ export class HailuoTrigger implements INodeType {
 					},
 				],
 			},
-			optionsCollection(downloadOptions(false)),
+			optionsCollection(triggerOptionFields),
 		],
 	};
 

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import type { DownloadChoice } from '../helpers/options';
+import type { DownloadChoice } from '../helpers/downloadOptions';
 import type { NormalisedTask } from '../helpers/task';
 import { taskToJson } from '../helpers/task';
 import type { HailuoContext } from '../transport';

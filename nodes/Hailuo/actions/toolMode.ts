@@ -6,6 +6,10 @@ import type {
 } from 'n8n-workflow';
 import { isToolType, NodeOperationError } from 'n8n-workflow';
 
+import { rawParameter } from '../helpers/parameters';
+import { imageSourceField } from '../helpers/requestFields';
+import { pollIntervalField, waitModeField } from './video/waitForVideo';
+
 /**
  * How the node behaves when an AI Agent calls it as a tool ("Hailuo Tool"): what it refuses, the
  * defaults it uses, and the compact answer the model reads. The router and the operations call in.
@@ -31,7 +35,7 @@ export function refuseToolDeadEnds(context: IExecuteFunctions, i: number): void 
 			description: fix,
 		});
 	};
-	if (context.getNodeParameter('waitMode', i, 'poll') === 'callback') {
+	if (rawParameter(context, waitModeField, i) === 'callback') {
 		refuse(
 			'This Hailuo tool is set to Wait Mode "Wait for Callback", which cannot answer an AI Agent: ' +
 				'the run would park until the video is ready, and the agent would never get the result.',
@@ -39,7 +43,7 @@ export function refuseToolDeadEnds(context: IExecuteFunctions, i: number): void 
 				'Immediately" together with a Hailuo "Get Task" tool.',
 		);
 	}
-	if (context.getNodeParameter('imageSource', i, 'url') === 'binary') {
+	if (rawParameter(context, imageSourceField, i) === 'binary') {
 		refuse(
 			'This Hailuo tool is set to Image Source "Binary File From Input", which cannot work in a ' +
 				"tool: a tool receives only the model's arguments, never files.",
@@ -51,15 +55,14 @@ export function refuseToolDeadEnds(context: IExecuteFunctions, i: number): void 
 
 /**
  * Defaults for a tool call, for options the user left unset: no download (the model never sees
- * a file), reads every 2 s (the least the node allows; the batch's pace still bounds them), and
+ * a file), reads as often as Poll Interval allows (the batch's pace still bounds them), and
  * a running task handed back at Max Wait so the model can read it later with Get Task.
  */
-const TOOL_DEFAULTS: IDataObject = { download: false, pollInterval: 2, onTimeout: 'output' };
-
-/** The node's options with the tool defaults filled in when it runs as a tool. */
-export function withToolDefaults(asTool: boolean, options: IDataObject): IDataObject {
-	return asTool ? { ...TOOL_DEFAULTS, ...options } : options;
-}
+export const TOOL_DEFAULTS: IDataObject = {
+	download: false,
+	pollInterval: pollIntervalField.property.typeOptions.minValue,
+	onTimeout: 'output',
+};
 
 /** What the model may do next with a task in this state. */
 function nextStep(status: unknown): string | undefined {

@@ -13,8 +13,9 @@ import type {
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { redactJson } from '../../guards/redact';
-import type { DownloadChoice } from '../../helpers/options';
-import { downloadChoice, readOptions } from '../../helpers/options';
+import type { DownloadChoice } from '../../helpers/downloadOptions';
+import { downloadChoice, downloadFields } from '../../helpers/downloadOptions';
+import { readOptions } from '../../helpers/parameters';
 import type { NormalisedTask } from '../../helpers/task';
 import { FINAL_STATUSES, normaliseTask } from '../../helpers/task';
 import { deliveryKeys, RecentDeliveries, SharedDeliveries } from '../../helpers/trigger/dedupe';
@@ -30,6 +31,9 @@ import { challengeOf } from '../../helpers/webhook';
 import { CREDENTIAL_NAME } from '../../transport';
 import { downloadFailureOf } from '../../transport/downloadError';
 import { taskToItem } from '../taskItem';
+
+/** The trigger's options: the video a delivery's task may save. */
+export const triggerOptionFields = downloadFields(false);
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const DUPLICATE_WINDOW_MS = 10 * 60 * 1000;
@@ -201,7 +205,7 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	let emitted = false;
 	try {
 		const apiKey = await credentialApiKey(this);
-		const download = downloadChoice(this.getNode(), readOptions(this), false);
+		const download = downloadChoice(readOptions(this, triggerOptionFields));
 		const item = await deliveryItem(this, task, download, {
 			receivedAt: new Date().toISOString(),
 			headers: publicHeaders(
