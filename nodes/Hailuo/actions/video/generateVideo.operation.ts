@@ -7,6 +7,7 @@ import type {
 import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
 import { downloadChoice } from '../../helpers/downloadOptions';
+import type { ChoiceField } from '../../helpers/fields';
 import { optionsCollection } from '../../helpers/fields';
 import { readInputImage } from '../../helpers/inputImage';
 import { failParameter, rawParameter, readOptions, readParameter } from '../../helpers/parameters';
@@ -70,11 +71,12 @@ export async function prepare(this: IExecuteFunctions, i: number) {
 		onTimeout,
 	};
 	// The request's own fields are only shaped here; the body as sent is checked below.
+	const shaped = (entry: ChoiceField<string, string>) => entry.shape(rawParameter(this, entry, i));
 	const fields = {
 		prompt: readParameter(this, promptField, i),
-		model: modelField.shape(rawParameter(this, modelField, i)),
-		duration: durationField.shape(rawParameter(this, durationField, i)),
-		resolution: resolutionField.shape(rawParameter(this, resolutionField, i)),
+		model: shaped(modelField),
+		duration: shaped(durationField),
+		resolution: shaped(resolutionField),
 		callbackUrl: options.callbackUrl,
 		extraBody: options.extraBody,
 	};
