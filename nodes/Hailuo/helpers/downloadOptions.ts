@@ -20,35 +20,36 @@ export const binaryFieldName = z
 	.trim()
 	.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a field name of letters, digits, "-" or "_"');
 
-const downloadTimeout = numberField({
-	displayName: 'Download Timeout (Seconds)',
-	name: 'downloadTimeout',
-	type: 'number',
-	default: 300,
-	typeOptions: { minValue: 1, maxValue: 3600 },
-	description: 'How long the whole download may take before it is stopped and nothing is saved',
-});
-
-const maxVideoMb = numberField({
-	displayName: 'Max Video Size (MB)',
-	name: 'maxVideoMb',
-	type: 'number',
-	default: 200,
-	typeOptions: { minValue: 1, maxValue: 4096 },
-	description:
-		'A download larger than this is stopped and nothing is saved (a Hailuo video is usually 2–20 MB)',
-});
-
-const outputField = field(
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyOutput',
-		type: 'string',
-		default: 'data',
-		hint: 'The name of the output binary field to put the video in',
-	},
-	binaryFieldName,
-);
+/** The download's own settings: how long, how large, and where the file goes. */
+const [downloadTimeout, maxVideoMb, outputField] = [
+	numberField({
+		displayName: 'Download Timeout (Seconds)',
+		name: 'downloadTimeout',
+		type: 'number',
+		default: 300,
+		typeOptions: { minValue: 1, maxValue: 3600 },
+		description: 'How long the whole download may take before it is stopped and nothing is saved',
+	}),
+	numberField({
+		displayName: 'Max Video Size (MB)',
+		name: 'maxVideoMb',
+		type: 'number',
+		default: 200,
+		typeOptions: { minValue: 1, maxValue: 4096 },
+		description:
+			'A download larger than this is stopped and nothing is saved (a Hailuo video is usually 2–20 MB)',
+	}),
+	field(
+		{
+			displayName: 'Put Output File in Field',
+			name: 'binaryPropertyOutput',
+			type: 'string',
+			default: 'data',
+			hint: 'The name of the output binary field to put the video in',
+		},
+		binaryFieldName,
+	),
+] as const;
 
 type DisplayOptions = INodeProperties['displayOptions'];
 

@@ -66,7 +66,6 @@ test('spreads a burst evenly at the configured rate, in the order asked', async 
 test('a rate-limited answer halves the pace once and pauses everyone for Retry-After', async () => {
 	const { time, governor, starts } = setUp(10);
 	let sent = 0;
-	let refused = 0;
 	const all = Promise.all(
 		Array.from({ length: 30 }, async () =>
 			governor
@@ -76,11 +75,7 @@ test('a rate-limited answer halves the pace once and pauses everyone for Retry-A
 						sent++;
 						if (sent === 5) throw new Error('429');
 					},
-					(outcome) => {
-						if (outcome.ok) return ok();
-						refused++;
-						return { rateLimited: true, retryAfterSeconds: 2 };
-					},
+					(outcome) => (outcome.ok ? ok() : { rateLimited: true, retryAfterSeconds: 2 }),
 				)
 				.catch(() => 'limited'),
 		),
@@ -90,7 +85,8 @@ test('a rate-limited answer halves the pace once and pauses everyone for Retry-A
 	// The fifth request was refused; nothing else starts for the 2 s it asked for.
 	const refusedAt = starts[4];
 	expect(starts.filter((at) => at > refusedAt && at < refusedAt + 2000)).toEqual([]);
-	expect([sent, refused]).toEqual([30, 1]);
+	// None is dropped: every request runs in the end.
+	expect(sent).toBe(30);
 	// Then at about half the pace, recovering gently: never above 10 per second.
 	const after = starts.filter((at) => at >= refusedAt + 2000);
 	expect(after[1] - after[0]).toBeGreaterThanOrEqual(190);
@@ -99,7 +95,6 @@ test('a rate-limited answer halves the pace once and pauses everyone for Retry-A
 
 test('refusals of requests that were already in flight halve the pace only once', async () => {
 	const { time, governor } = setUp(8);
-	let refused = 0;
 	const all = Promise.all(
 		Array.from({ length: 4 }, async () =>
 			governor
@@ -109,10 +104,7 @@ test('refusals of requests that were already in flight halve the pace only once'
 						await time.sleep(1000);
 						throw new Error('429');
 					},
-					() => {
-						refused++;
-						return { rateLimited: true };
-					},
+					() => ({ rateLimited: true }),
 				)
 				.catch(() => undefined),
 		),
@@ -120,7 +112,6 @@ test('refusals of requests that were already in flight halve the pace only once'
 	await time.settle();
 	await all;
 	expect(governor.currentRate).toBe(4);
-	expect(refused).toBe(4);
 });
 
 test('good answers win the pace back, never past the maximum', async () => {
