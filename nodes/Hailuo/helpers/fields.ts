@@ -26,6 +26,11 @@ export const field = <const Name extends string, Value>(
 	read: z.ZodType<Value, z.ZodTypeDef, unknown>,
 ): Field<Name, Value> => ({ property, read });
 
+/** A text field read as given: what it may hold is checked where it is used. */
+export const textField = <const Name extends string>(
+	property: Declared<Name> & { type: 'string' },
+): Field<Name, unknown> => ({ property, read: z.unknown() });
+
 interface NumberProperty<Name extends string> extends Declared<Name> {
 	type: 'number';
 	default: number;

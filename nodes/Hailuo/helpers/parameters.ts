@@ -1,6 +1,7 @@
 import type {
 	IDataObject,
 	IExecuteFunctions,
+	IHookFunctions,
 	INode,
 	INodeProperties,
 	IWebhookFunctions,
@@ -10,7 +11,7 @@ import type { z } from 'zod';
 
 import type { Field, ValueOf } from './fields';
 
-type Context = IExecuteFunctions | IWebhookFunctions;
+type Context = IExecuteFunctions | IWebhookFunctions | IHookFunctions;
 
 /** Bad input, refused before anything is sent: the field as the user sees it, and what is allowed. */
 export function failParameter(

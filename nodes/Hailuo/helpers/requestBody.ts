@@ -38,7 +38,7 @@ export interface RequestFields {
 }
 
 /** The body as it will be sent, and which field gave each key (by its label). */
-export interface RequestBody {
+interface RequestBody {
 	body: IDataObject;
 	sources: Record<string, string>;
 }

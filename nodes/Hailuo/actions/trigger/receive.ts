@@ -14,26 +14,23 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { redactJson } from '../../guards/redact';
 import type { DownloadChoice } from '../../helpers/downloadOptions';
-import { downloadChoice, downloadFields } from '../../helpers/downloadOptions';
-import { readOptions } from '../../helpers/parameters';
+import { downloadChoice } from '../../helpers/downloadOptions';
+import { rawParameter, readOptions } from '../../helpers/parameters';
 import type { NormalisedTask } from '../../helpers/task';
 import { FINAL_STATUSES, normaliseTask } from '../../helpers/task';
 import { deliveryKeys, RecentDeliveries, SharedDeliveries } from '../../helpers/trigger/dedupe';
 import { publicHeaders } from '../../helpers/trigger/deliveryHeaders';
 import { jsonNestingExceeds, MAX_JSON_DEPTH } from '../../helpers/trigger/jsonDepth';
-import type { SettingsCheck } from '../../helpers/trigger/verificationSettings';
 import {
-	checkVerificationSettings,
+	readVerificationSettings,
 	verifyDelivery,
 } from '../../helpers/trigger/verificationSettings';
+import { eventsField, triggerOptionFields } from '../../helpers/trigger/triggerFields';
 import type { Headers } from '../../helpers/trigger/verify';
 import { challengeOf } from '../../helpers/webhook';
 import { CREDENTIAL_NAME } from '../../transport';
 import { downloadFailureOf } from '../../transport/downloadError';
 import { taskToItem } from '../taskItem';
-
-/** The trigger's options: the video a delivery's task may save. */
-export const triggerOptionFields = downloadFields(false);
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const DUPLICATE_WINDOW_MS = 10 * 60 * 1000;
@@ -49,17 +46,6 @@ const EVENT_FILTERS: Record<string, (task: NormalisedTask) => boolean> = {
 	failed: (task) => task.status === 'failed' || task.status === 'canceled',
 	all: () => true,
 };
-
-/** The verification settings, checked the same way at activation and on every delivery. */
-function verificationSettings(context: IHookFunctions | IWebhookFunctions): SettingsCheck {
-	return checkVerificationSettings({
-		verification: context.getNodeParameter('verification', 'urlToken'),
-		urlToken: context.getNodeParameter('urlToken', ''),
-		secret: context.getNodeParameter('secret', ''),
-		signatureHeader: context.getNodeParameter('signatureHeader', 'x-signature'),
-		signatureEncoding: context.getNodeParameter('signatureEncoding', 'hex'),
-	});
-}
 
 /** The credential's API key, to keep out of the output; none when no credential is set. */
 async function credentialApiKey(context: IWebhookFunctions): Promise<string> {
@@ -116,7 +102,7 @@ async function deliveryItem(
 
 /** Refuses activation with settings no delivery could pass. */
 export function refuseUnusableSettings(context: IHookFunctions): void {
-	const check = verificationSettings(context);
+	const check = readVerificationSettings(context);
 	if (!check.ok) {
 		throw new NodeOperationError(context.getNode(), `Invalid "${check.field}": ${check.problem}`, {
 			description: check.fix,
@@ -139,7 +125,7 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	if (raw.length > MAX_BODY_BYTES) return reply(413, { error: 'Payload too large' });
 
 	// 1. Verify, on the raw body, before anything else is read. Unusable settings refuse all.
-	const check = verificationSettings(this);
+	const check = readVerificationSettings(this);
 	if (!check.ok) {
 		this.logger.warn(
 			`Hailuo Trigger refused a delivery: "${check.field}" is unusable (${check.problem})`,
@@ -179,8 +165,8 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	}
 
 	// 4. Filter, then drop duplicates (a sender's retry of the same event).
-	const events = String(this.getNodeParameter('events', 'final'));
-	if (!(EVENT_FILTERS[events] ?? EVENT_FILTERS.final)(task))
+	const events = String(rawParameter(this, eventsField));
+	if (!(EVENT_FILTERS[events] ?? EVENT_FILTERS[eventsField.property.default])(task))
 		return reply(200, { received: true, ignored: true });
 	const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
 	const keys = deliveryKeys(scope, task, verdict.deliveryId, raw);

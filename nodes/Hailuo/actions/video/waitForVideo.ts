@@ -90,7 +90,7 @@ export const waitFields = [
 	...videoDownloadFields,
 ] as const;
 
-export interface WaitOptions {
+interface WaitOptions {
 	waitMode: ValueOf<typeof waitModeField>;
 	pollInterval: number;
 	maxWait: number;

@@ -33,7 +33,7 @@ export function safeEqual(presented: string | Buffer, expected: string | Buffer)
  * Strict base64: only the canonical text of its bytes passes (padding included, nothing after it,
  * no stray characters that Node's lenient decoder would skip).
  */
-export function decodeCanonicalBase64(text: string): Buffer | undefined {
+function decodeCanonicalBase64(text: string): Buffer | undefined {
 	if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) return undefined;
 	const bytes = Buffer.from(text, 'base64');
 	return bytes.toString('base64') === text ? bytes : undefined;
