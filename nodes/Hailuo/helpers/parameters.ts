@@ -112,5 +112,6 @@ export function readOptions<const F extends readonly Field[]>(
 		);
 		values[entry.property.name] = read as IDataObject[string];
 	}
+	// Each value came out of its own field's reader, under its field's name.
 	return values as Values<F>;
 }

@@ -125,36 +125,36 @@ const textProblem = (value: unknown, what: string) => {
 /** The first rule the body breaks: the key(s) it concerns and what is wrong. */
 type Broken = { keys: string[]; problem: string } | undefined;
 
+const IMAGE_URL = imageUrlField.property.displayName;
+
 /** Every rule the node knows, applied once to the body as it will be sent. */
 function brokenRule(body: IDataObject, sources: Record<string, string>): Broken {
 	const fromExtra = (key: string) => sources[key] === EXTRA;
 	const at = (key: string, problem: string | undefined): Broken =>
 		problem === undefined ? undefined : { keys: [key], problem };
-	const { prompt, image, model, duration, resolution } = body;
-	const broken =
-		at('prompt', textProblem(prompt, 'what should happen in the video')) ??
-		at('prompt', typeof prompt === 'string' ? promptProblem(prompt) : undefined) ??
-		at('image', textProblem(image, 'an image URL')) ??
-		at(
-			'image',
-			typeof image === 'string'
-				? imageProblem(image, sources.image === imageUrlField.property.displayName)
-				: undefined,
-		) ??
-		at('model', modelProblem(model, fromExtra('model'))) ??
-		videoProblem(duration, resolution, isModel(model), fromExtra);
-	if (broken || body.callback_url === undefined) return broken;
-	const url = body.callback_url;
-	return at(
-		'callback_url',
-		textProblem(url, 'an http:// or https:// URL') ??
-			(isHttpUrl(url) && url === String(url).trim()
-				? undefined
-				: 'must be an http:// or https:// URL') ??
-			(String(url).length <= MAX_URL_LENGTH
-				? undefined
-				: `must be at most ${MAX_URL_LENGTH} characters`),
+	return (
+		at('prompt', sentPromptProblem(body.prompt)) ??
+		at('image', sentImageProblem(body.image, sources.image === IMAGE_URL)) ??
+		at('model', modelProblem(body.model, fromExtra('model'))) ??
+		videoProblem(body.duration, body.resolution, isModel(body.model), fromExtra) ??
+		(body.callback_url === undefined
+			? undefined
+			: at('callback_url', callbackProblem(body.callback_url)))
 	);
+}
+
+const sentPromptProblem = (prompt: unknown) =>
+	textProblem(prompt, 'what should happen in the video') ??
+	(typeof prompt === 'string' ? promptProblem(prompt) : undefined);
+
+const sentImageProblem = (image: unknown, linkOnly: boolean) =>
+	textProblem(image, 'an image URL') ??
+	(typeof image === 'string' ? imageProblem(image, linkOnly) : undefined);
+
+function callbackProblem(url: unknown): string | undefined {
+	if (typeof url !== 'string') return textProblem(url, 'an http:// or https:// URL');
+	if (!isHttpUrl(url) || url !== url.trim()) return 'must be an http:// or https:// URL';
+	return url.length <= MAX_URL_LENGTH ? undefined : `must be at most ${MAX_URL_LENGTH} characters`;
 }
 
 /** The Model field offers its choices; "Extra Body Fields" may name a model the node does not know yet. */
