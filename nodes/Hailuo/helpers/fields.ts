@@ -105,10 +105,13 @@ export const booleanField = <const Name extends string>(
 const alphabetical = (options: INodeProperties[]): INodeProperties[] =>
 	[...options].sort((a, b) => a.displayName.localeCompare(b.displayName));
 
+/** The name of every "Options" collection, where readOptions finds it. */
+export const OPTIONS = 'options';
+
 /** The "Options" collection of a node or operation, its entries in alphabetical order. */
 export const optionsCollection = (fields: readonly Field[]): INodeProperties => ({
 	displayName: 'Options',
-	name: 'options',
+	name: OPTIONS,
 	type: 'collection',
 	placeholder: 'Add Option',
 	default: {},

@@ -10,6 +10,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import type { Field, ValueOf } from './fields';
+import { OPTIONS } from './fields';
 
 type Context = IExecuteFunctions | IWebhookFunctions | IHookFunctions;
 
@@ -90,7 +91,7 @@ export function readOptions<const F extends readonly Field[]>(
 	itemIndex = 0,
 	unset: IDataObject = {},
 ): Values<F> {
-	const given = parameter(context, 'options', {}, itemIndex);
+	const given = parameter(context, OPTIONS, {}, itemIndex);
 	const raw: IDataObject =
 		given !== null && typeof given === 'object' && !Array.isArray(given)
 			? { ...unset, ...(given as IDataObject) }
