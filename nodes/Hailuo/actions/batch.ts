@@ -1,24 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INode, INodeProperties, Logger } from 'n8n-workflow';
+import type { IExecuteFunctions, Logger } from 'n8n-workflow';
 
 import type { Verdict } from '../helpers/governor';
 import { RequestGovernor } from '../helpers/governor';
 import { Limiter } from '../helpers/limiter';
-import { BatchProgress } from '../helpers/polling';
-import { failParameter } from '../helpers/schemas';
+import { BatchProgress } from '../helpers/progress';
+import { numberField } from '../helpers/fields';
 import { isRateLimited, retryAfterSeconds } from '../transport';
 
-/** How fast one node run may call the API, from the options of its first item. */
-export interface Pace {
-	createsPerSecond: number;
-	readsPerSecond: number;
-	/** Creates waiting for their answer at once. */
-	createConcurrency: number;
-}
-
-// The option defaults below repeat these as literals: n8n's scanner reads them from the source.
-export const DEFAULT_PACE: Pace = { createsPerSecond: 5, readsPerSecond: 10, createConcurrency: 5 };
-
-const readsField: INodeProperties = {
+const readsPerSecond = numberField({
 	displayName: 'Max Task Reads per Second',
 	name: 'readsPerSecond',
 	type: 'number',
@@ -26,56 +15,43 @@ const readsField: INodeProperties = {
 	typeOptions: { minValue: 0.1, maxValue: 100, numberPrecision: 1 },
 	description:
 		'The most task reads this node sends per second for the whole batch; slower when the API says too many',
-};
+});
 
-/** The pace options of an operation that reads tasks, and of Generate Video (which also creates). */
-export const paceFields = (creates: boolean): INodeProperties[] =>
-	creates
-		? [
-				{
-					displayName: 'Max Creates per Second',
-					name: 'createsPerSecond',
-					type: 'number',
-					default: 5,
-					typeOptions: { minValue: 0.1, maxValue: 100, numberPrecision: 1 },
-					description:
-						'The most video jobs this node starts per second for the whole batch; slower when the API says too many',
-				},
-				{
-					displayName: 'Parallel Create Requests',
-					name: 'createConcurrency',
-					type: 'number',
-					default: 5,
-					typeOptions: { minValue: 1, maxValue: 20 },
-					description: 'How many create requests may run at once when many items come in',
-				},
-				readsField,
-			]
-		: [readsField];
+/** The pace options of an operation that only reads tasks. */
+export const readPaceFields = [readsPerSecond] as const;
 
-const PACE_FIELDS = {
-	createsPerSecond: 'Max Creates per Second',
-	readsPerSecond: 'Max Task Reads per Second',
-};
+/** The pace options of Generate Video, which also creates. */
+export const createPaceFields = [
+	numberField({
+		displayName: 'Max Creates per Second',
+		name: 'createsPerSecond',
+		type: 'number',
+		default: 5,
+		typeOptions: { minValue: 0.1, maxValue: 100, numberPrecision: 1 },
+		description:
+			'The most video jobs this node starts per second for the whole batch; slower when the API says too many',
+	}),
+	numberField(
+		{
+			displayName: 'Parallel Create Requests',
+			name: 'createConcurrency',
+			type: 'number',
+			default: 5,
+			typeOptions: { minValue: 1, maxValue: 20 },
+			description: 'How many create requests may run at once when many items come in',
+		},
+		{ whole: true },
+	),
+	readsPerSecond,
+] as const;
 
-/** The pace an item's options ask for (the first item's decides for the run). */
-export function readPace(
-	node: INode,
-	options: IDataObject,
-	itemIndex: number,
-	createConcurrency = 5,
-): Pace {
-	const pace: Pace = { ...DEFAULT_PACE, createConcurrency };
-	for (const [name, label] of Object.entries(PACE_FIELDS) as Array<
-		[keyof typeof PACE_FIELDS, string]
-	>) {
-		const value = options[name] ?? DEFAULT_PACE[name];
-		if (typeof value !== 'number' || !Number.isFinite(value) || value < 0.1 || value > 100) {
-			failParameter(node, label, 'must be a number from 0.1 to 100', itemIndex);
-		}
-		pace[name] = value;
-	}
-	return pace;
+/** How fast one node run may call the API, from the options of its first item. */
+export interface Pace {
+	readsPerSecond: number;
+	/** Only for an operation that creates. */
+	createsPerSecond?: number;
+	/** Creates waiting for their answer at once. */
+	createConcurrency?: number;
 }
 
 // A refused create started no job, so it is safe to send again; a few times, then the 429 stands.
@@ -97,28 +73,32 @@ export class Batch {
 
 	private readonly signal: AbortSignal;
 
-	private creates?: { governor: RequestGovernor; inFlight: Limiter };
+	private readonly creates?: { governor: RequestGovernor; inFlight: Limiter };
 
-	private reads?: RequestGovernor;
+	private readonly reads: RequestGovernor;
 
-	constructor(context: IExecuteFunctions, itemCount: number) {
+	/** The pace is the run's first item's: one pace for the whole batch. */
+	constructor(context: IExecuteFunctions, itemCount: number, pace: Pace) {
 		this.logger = context.logger;
 		this.signal = context.getExecutionCancelSignal() ?? new AbortController().signal;
 		this.progress = new BatchProgress(context.logger, itemCount);
+		if (pace.createsPerSecond !== undefined && pace.createConcurrency !== undefined) {
+			this.creates = {
+				governor: new RequestGovernor({ perSecond: pace.createsPerSecond }),
+				inFlight: new Limiter(pace.createConcurrency),
+			};
+		}
+		this.reads = new RequestGovernor({ perSecond: pace.readsPerSecond });
 	}
 
 	/** One task read, in its turn. Errors pass through: the caller decides whether to read again. */
-	async read<T>(pace: Pace, request: () => Promise<T>): Promise<T> {
-		this.reads ??= new RequestGovernor({ perSecond: pace.readsPerSecond });
+	async read<T>(request: () => Promise<T>): Promise<T> {
 		return await this.governed('task reads', this.reads, request);
 	}
 
 	/** One create, in its turn; sent again only when the API refused it for the pace. */
-	async create<T>(pace: Pace, request: () => Promise<T>): Promise<T> {
-		this.creates ??= {
-			governor: new RequestGovernor({ perSecond: pace.createsPerSecond }),
-			inFlight: new Limiter(pace.createConcurrency),
-		};
+	async create<T>(request: () => Promise<T>): Promise<T> {
+		if (!this.creates) throw new Error('This operation has no pace for creates');
 		const { governor, inFlight } = this.creates;
 		for (let tries = 1; ; tries++) {
 			const outcome = await inFlight
@@ -132,11 +112,6 @@ export class Batch {
 				throw outcome.error;
 			}
 		}
-	}
-
-	/** Requests sent and refused for the pace, per kind: figures for the benchmark. */
-	get counts() {
-		return { creates: this.creates?.governor.counts, reads: this.reads?.counts };
 	}
 
 	private async governed<T>(kind: string, governor: RequestGovernor, request: () => Promise<T>) {

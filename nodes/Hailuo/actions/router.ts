@@ -1,12 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import type { Pace } from './batch';
 import { Batch } from './batch';
 import { answerForModel, explainForModel, runsAsTool } from './toolMode';
 import * as video from './video';
 
-/** An operation reads and checks an item's input first, then does the work. */
-interface Operation<Prepared> {
+/** An operation reads and checks an item's input first (the pace among it), then does the work. */
+interface Operation<Prepared extends { pace: Pace }> {
 	prepare(this: IExecuteFunctions, i: number): Promise<Prepared>;
 	/** Sees every prepared item before any is executed; throwing refuses the whole run. */
 	beforeRun?(this: IExecuteFunctions, prepared: Prepared[]): Promise<void>;
@@ -20,7 +21,7 @@ interface Operation<Prepared> {
 
 type Runner = (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
 
-const bind = <Prepared>(operation: Operation<Prepared>): Runner =>
+const bind = <Prepared extends { pace: Pace }>(operation: Operation<Prepared>): Runner =>
 	async function (this: IExecuteFunctions) {
 		return await runItems.call(this, operation);
 	};
@@ -57,7 +58,7 @@ type Entry<Prepared> = { ok: true; prepared: Prepared } | { ok: false; error: un
  * run at once (operations bound their own requests). Output keeps the input order with
  * `pairedItem`; failures become error items under "Continue On Fail".
  */
-async function runItems<Prepared>(
+async function runItems<Prepared extends { pace: Pace }>(
 	this: IExecuteFunctions,
 	operation: Operation<Prepared>,
 ): Promise<INodeExecutionData[][]> {
@@ -103,7 +104,10 @@ async function runItems<Prepared>(
 		}
 	}
 
-	const batch = new Batch(this, items.length);
+	if (ready.length === 0)
+		return [entries.map((entry, i) => fail(entry.ok ? null : entry.error, i))];
+	// The first item's pace is the run's: one pace for the whole batch.
+	const batch = new Batch(this, items.length, ready[0].pace);
 	const results = await Promise.allSettled(
 		entries.map(async (entry, i) => {
 			if (!entry.ok) throw entry.error;

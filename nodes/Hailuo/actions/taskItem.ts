@@ -1,11 +1,21 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import type { DownloadChoice } from '../helpers/options';
+import type { DownloadChoice } from '../helpers/downloadOptions';
 import type { NormalisedTask } from '../helpers/task';
 import { taskToJson } from '../helpers/task';
 import type { HailuoContext } from '../transport';
 import { downloadVideo } from '../transport/download';
+
+interface ItemOptions {
+	/** The video to save with it; none when not asked for. */
+	download?: DownloadChoice;
+	/** Fields added to the task's JSON. */
+	extra?: IDataObject;
+	itemIndex?: number;
+	/** Where the task came from: only the API's own answer may lead the API key to its video. */
+	source?: 'api' | 'delivery';
+}
 
 /**
  * The output item for a task: the normalised task in `json` and, when asked for and ready, the
@@ -14,11 +24,7 @@ import { downloadVideo } from '../transport/download';
 export async function taskToItem(
 	this: HailuoContext,
 	task: NormalisedTask,
-	download: DownloadChoice,
-	extra: IDataObject = {},
-	itemIndex?: number,
-	/** Where the task came from: only the API's own answer may lead the API key to its video. */
-	source: 'api' | 'delivery' = 'api',
+	{ download = null, extra = {}, itemIndex, source = 'api' }: ItemOptions = {},
 ): Promise<INodeExecutionData> {
 	const item: INodeExecutionData = { json: { ...taskToJson(task), ...extra } };
 	if (download && task.status === 'succeeded') {

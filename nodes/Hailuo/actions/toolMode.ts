@@ -3,12 +3,14 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	NodeApiError,
+	NodeOperationError,
 } from 'n8n-workflow';
-import { isToolType, NodeOperationError } from 'n8n-workflow';
+import { isToolType } from 'n8n-workflow';
 
 /**
- * How the node behaves when an AI Agent calls it as a tool ("Hailuo Tool"): what it refuses, the
- * defaults it uses, and the compact answer the model reads. The router and the operations call in.
+ * How the node answers when an AI Agent calls it as a tool ("Hailuo Tool"): whether it is one, and
+ * the compact answer and errors the model reads. What Generate Video refuses and defaults to as a
+ * tool is its own (video/asTool.ts).
  */
 
 /**
@@ -19,46 +21,6 @@ import { isToolType, NodeOperationError } from 'n8n-workflow';
  */
 export function runsAsTool(context: IExecuteFunctions): boolean {
 	return isToolType(context.getNode().type) || context.isToolExecution?.() === true;
-}
-
-const NOTHING_SPENT = 'Nothing was sent to the API and no credits were used.';
-
-/** Choices a tool call can never honour, refused before anything is read or sent. */
-export function refuseToolDeadEnds(context: IExecuteFunctions, i: number): void {
-	const refuse = (message: string, fix: string) => {
-		throw new NodeOperationError(context.getNode(), `${message} ${NOTHING_SPENT} ${fix}`, {
-			itemIndex: i,
-			description: fix,
-		});
-	};
-	if (context.getNodeParameter('waitMode', i, 'poll') === 'callback') {
-		refuse(
-			'This Hailuo tool is set to Wait Mode "Wait for Callback", which cannot answer an AI Agent: ' +
-				'the run would park until the video is ready, and the agent would never get the result.',
-			'Tell the user to set the tool\'s Wait Mode to "Wait Until Done (Poll)", or to "Return Task ' +
-				'Immediately" together with a Hailuo "Get Task" tool.',
-		);
-	}
-	if (context.getNodeParameter('imageSource', i, 'url') === 'binary') {
-		refuse(
-			'This Hailuo tool is set to Image Source "Binary File From Input", which cannot work in a ' +
-				"tool: a tool receives only the model's arguments, never files.",
-			'Tell the user to set the tool\'s Image Source to "Image URL", so that the model can pass a ' +
-				'public link to the image.',
-		);
-	}
-}
-
-/**
- * Defaults for a tool call, for options the user left unset: no download (the model never sees
- * a file), reads every 2 s (the least the node allows; the batch's pace still bounds them), and
- * a running task handed back at Max Wait so the model can read it later with Get Task.
- */
-export const TOOL_DEFAULTS: IDataObject = { download: false, pollInterval: 2, onTimeout: 'output' };
-
-/** The node's options with the tool defaults filled in when it runs as a tool. */
-export function withToolDefaults(asTool: boolean, options: IDataObject): IDataObject {
-	return asTool ? { ...TOOL_DEFAULTS, ...options } : options;
 }
 
 /** What the model may do next with a task in this state. */

@@ -1,6 +1,6 @@
 import { sleepUnlessCancelled } from './polling';
 
-export interface GovernorOptions {
+interface GovernorOptions {
 	/** The most requests per second; the governor never goes faster. */
 	perSecond: number;
 	/** The slowest it backs off to while the API keeps saying "too many". */
@@ -49,9 +49,6 @@ export class RequestGovernor {
 
 	private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<boolean>;
 
-	/** Answers of each kind so far, for figures and logs. */
-	readonly counts = { sent: 0, rateLimited: 0 };
-
 	constructor(options: GovernorOptions) {
 		this.maxRate = options.perSecond;
 		this.minRate = Math.min(options.minPerSecond ?? 0.5, options.perSecond);
@@ -74,7 +71,6 @@ export class RequestGovernor {
 		signal?: AbortSignal,
 	): Promise<T> {
 		if (!(await this.turn(signal))) throw new Error('Canceled while waiting for a request slot');
-		this.counts.sent++;
 		const sentAt = this.now();
 		let outcome: { ok: true; value: T } | { ok: false; error: unknown };
 		try {
@@ -123,7 +119,6 @@ export class RequestGovernor {
 			this.rate = Math.min(this.maxRate, this.rate + this.maxRate / 100);
 			return;
 		}
-		this.counts.rateLimited++;
 		// A refusal of a request sent before the last slow-down says nothing new: halve once.
 		if (sentAt >= this.slowedAt) {
 			this.rate = Math.max(this.minRate, this.rate / 2);

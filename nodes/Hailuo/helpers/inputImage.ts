@@ -1,14 +1,8 @@
 import type { IBinaryData, IExecuteFunctions, INode } from 'n8n-workflow';
 
-import { z } from 'zod';
-
-import {
-	binaryFieldSchema,
-	failParameter,
-	imageUrlSchema,
-	MAX_IMAGE_BYTES,
-	parseParameters,
-} from './schemas';
+import { failParameter, readParameter } from './parameters';
+import { MAX_IMAGE_BYTES } from './requestBody';
+import { imageSourceField, imageUrlField, inputBinaryField } from './requestFields';
 
 const IMAGE_SIGNATURES: Array<{ mimeType: string; matches: (bytes: Buffer) => boolean }> = [
 	{
@@ -30,22 +24,24 @@ const IMAGE_SIGNATURES: Array<{ mimeType: string; matches: (bytes: Buffer) => bo
 	},
 ];
 
-const LABEL = 'Input Binary Field';
+const LABEL = inputBinaryField.property.displayName;
 
-/** The first frame as the API takes it: the checked URL, or the input file as a `data:` URL. */
-export async function readInputImage(this: IExecuteFunctions, i: number): Promise<string> {
-	const node = this.getNode();
-	if (this.getNodeParameter('imageSource', i, 'url') === 'binary') {
-		const { field } = parseParameters(
-			node,
-			z.object({ field: binaryFieldSchema }),
-			{ field: this.getNodeParameter('binaryPropertyName', i, 'data') as string },
-			i,
-		);
-		return await imageDataUrlFromBinary.call(this, i, field);
+/**
+ * The first frame as the API takes it, and the field it came from: the Image URL as written (the
+ * body check decides), or the input file as a `data:` URL, checked here as the file is read.
+ */
+export async function readInputImage(
+	this: IExecuteFunctions,
+	i: number,
+): Promise<{ value: unknown; field: string }> {
+	if (readParameter(this, imageSourceField, i) === 'binary') {
+		const name = readParameter(this, inputBinaryField, i);
+		return { value: await imageDataUrlFromBinary.call(this, i, name), field: LABEL };
 	}
-	const imageUrl = this.getNodeParameter('imageUrl', i, '') as string;
-	return parseParameters(node, imageUrlSchema, { imageUrl }, i).imageUrl;
+	return {
+		value: readParameter(this, imageUrlField, i),
+		field: imageUrlField.property.displayName,
+	};
 }
 
 /**

@@ -1,10 +1,9 @@
-import type { Logger } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import type { NormalisedTask } from './task';
 import { FINAL_STATUSES } from './task';
 
-export interface PollOptions {
+interface PollOptions {
 	/** Reads the task once; throws on failure. */
 	fetchTask: () => Promise<NormalisedTask>;
 	/** Whether a failed read is worth another try (429, 5xx, network). */
@@ -19,12 +18,12 @@ export interface PollOptions {
 }
 
 /** What the wait saw: how many reads, and each state the task passed through, in order. */
-export interface WaitTrace {
+interface WaitTrace {
 	polls: number;
 	states: string[];
 }
 
-export type PollOutcome = WaitTrace &
+type PollOutcome = WaitTrace &
 	(
 		| { kind: 'done'; task: NormalisedTask }
 		| { kind: 'timeout'; task: NormalisedTask | null }
@@ -32,7 +31,6 @@ export type PollOutcome = WaitTrace &
 	);
 
 const MAX_BACKOFF_MS = 60_000;
-const WAITING_LOG_INTERVAL_MS = 30_000;
 const SLEEP_SLICE_MS = 500;
 
 /**
@@ -98,39 +96,5 @@ export async function pollUntilDone(options: PollOptions): Promise<PollOutcome> 
 		if (!(await sleepUnlessCancelled(Math.min(waitMs, remaining), options.signal))) {
 			return { kind: 'canceled', task, polls, states };
 		}
-	}
-}
-
-/** Logs "2/5 videos ready after 40 s" as a batch of jobs finishes. */
-export class BatchProgress {
-	private finished = 0;
-
-	private readonly startedAt = Date.now();
-
-	private lastWaitingLog = this.startedAt;
-
-	constructor(
-		private readonly logger: Logger,
-		private readonly total: number,
-	) {}
-
-	taskFinished(taskId: string | null, status: string): void {
-		this.finished++;
-		const seconds = Math.round((Date.now() - this.startedAt) / 1000);
-		this.logger.info(
-			`Hailuo: ${this.finished}/${this.total} videos ready after ${seconds} s (task ${taskId ?? '?'} ${status})`,
-		);
-	}
-
-	/** At most one line per interval for the whole batch, however many tasks are polled. */
-	stillWaiting(taskId: string | null, rawStatus: string | null): void {
-		const now = Date.now();
-		if (now - this.lastWaitingLog < WAITING_LOG_INTERVAL_MS) return;
-		this.lastWaitingLog = now;
-		const seconds = Math.round((now - this.startedAt) / 1000);
-		this.logger.info(
-			`Hailuo: ${this.finished}/${this.total} videos ready after ` +
-				`${seconds} s; task ${taskId ?? '?'} is ${rawStatus ?? 'pending'}`,
-		);
 	}
 }

@@ -1,14 +1,17 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import type { Duration, Model, Resolution } from './schemas';
-import { DURATIONS, isDuration, isModel, isResolution, MODELS, RESOLUTIONS } from './schemas';
+import type { Duration, Model, Resolution } from './requestFields';
+import {
+	durationField,
+	isDuration,
+	isModel,
+	isResolution,
+	modelField,
+	REFUSED_COMBINATION,
+	resolutionField,
+} from './requestFields';
 
-export type CreditEstimate = number | { min: number; max: number };
-
-const MODEL_LABELS: Record<Model, string> = {
-	'hailuo/2-3-image-to-video-standard': 'Standard',
-	'hailuo/2-3-image-to-video-pro': 'Pro',
-};
+type CreditEstimate = number | { min: number; max: number };
 
 /** The published price table: Standard is exact, Pro only as a range. */
 export function estimateCredits(
@@ -35,8 +38,16 @@ export interface RequestEstimate {
 	note?: string;
 }
 
-export function estimateRequest(body: IDataObject): RequestEstimate {
-	const { model, duration, resolution } = body;
+/** From the body as sent, or the fields a resumed run was started with. */
+export function estimateRequest({
+	model,
+	duration,
+	resolution,
+}: {
+	model?: unknown;
+	duration?: unknown;
+	resolution?: unknown;
+}): RequestEstimate {
 	if (isModel(model) && isDuration(duration) && isResolution(resolution)) {
 		const credits = estimateCredits(model, duration, resolution);
 		return {
@@ -53,7 +64,7 @@ export function estimateRequest(body: IDataObject): RequestEstimate {
 	};
 }
 
-export interface BatchCost {
+interface BatchCost {
 	videos: number;
 	/** The most the batch may cost: Pro at its maximum, unpriced models at the highest known price. */
 	atMost: number;
@@ -92,8 +103,6 @@ export function overBudget(cost: BatchCost, limits: number[]): string | undefine
 	return `Over "Max Credits per Run" (${limit}): ${describeBatchCost(cost)}`;
 }
 
-const REFUSED_COMBINATION = { duration: '10', resolution: '1080P' } as const;
-
 /** What one video of a combination costs, in one short line. */
 function priceText(model: Model, duration: Duration, resolution: Resolution): string {
 	const credits = estimateCredits(model, duration, resolution);
@@ -111,21 +120,23 @@ function priceText(model: Model, duration: Duration, resolution: Resolution): st
  * one per combination so it always matches), and the one combination the API refuses as a warning.
  */
 export const priceNotices: INodeProperties[] = [
-	...MODELS.flatMap((model) =>
-		DURATIONS.flatMap((duration) =>
-			RESOLUTIONS.filter(
-				(resolution) =>
-					duration !== REFUSED_COMBINATION.duration ||
-					resolution !== REFUSED_COMBINATION.resolution,
-			).map((resolution): INodeProperties => ({
-				displayName: priceText(model, duration, resolution),
-				name: `priceNotice${MODEL_LABELS[model]}${duration}${resolution}`,
-				type: 'callout',
-				default: '',
-				displayOptions: {
-					show: { model: [model], duration: [duration], resolution: [resolution] },
-				},
-			})),
+	...modelField.property.options.flatMap(({ name: label, value: model }) =>
+		durationField.values.flatMap((duration) =>
+			resolutionField.values
+				.filter(
+					(resolution) =>
+						duration !== REFUSED_COMBINATION.duration ||
+						resolution !== REFUSED_COMBINATION.resolution,
+				)
+				.map((resolution): INodeProperties => ({
+					displayName: priceText(model, duration, resolution),
+					name: `priceNotice${label}${duration}${resolution}`,
+					type: 'callout',
+					default: '',
+					displayOptions: {
+						show: { model: [model], duration: [duration], resolution: [resolution] },
+					},
+				})),
 		),
 	),
 	{

@@ -1,55 +1,107 @@
 import type { IDataObject } from 'n8n-workflow';
-import { z } from 'zod';
 
-import { isHttpUrl } from '../transport/url';
-import { isThisMachineOnly } from './publicHost';
-import type { GenerateVideoParameters } from './schemas';
+import { nonPublicHostReason } from '../guards/publicHost';
+import { isHttpUrl } from '../guards/url';
+import { oneOf } from './fields';
+import { promptProblem } from './prompt';
 import {
-	DURATIONS,
-	imageUrlProblem,
+	callbackUrlField,
+	durationField,
+	extraBodyField,
+	imageUrlField,
 	isDuration,
 	isModel,
 	isResolution,
-	MAX_IMAGE_BYTES,
-	MAX_URL_LENGTH,
-	oneOf,
-	promptProblem,
-	RESOLUTIONS,
-} from './schemas';
+	modelField,
+	promptField,
+	REFUSED_COMBINATION,
+	resolutionField,
+} from './requestFields';
 
+export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+const MAX_URL_LENGTH = 2048;
 /** The largest body sent: an inline 10 MB image as base64, and room for every other field. */
-export const MAX_BODY_BYTES = Math.ceil(MAX_IMAGE_BYTES / 3) * 4 + 256 * 1024;
+const MAX_BODY_BYTES = Math.ceil(MAX_IMAGE_BYTES / 3) * 4 + 256 * 1024;
 
 const MODEL_SLUG = /^[A-Za-z0-9][A-Za-z0-9._-]*(?:\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
 const DATA_URL = /^data:image\/(?:jpeg|png|webp);base64,([A-Za-z0-9+/]*)(={0,2})$/;
+const EXTRA = extraBodyField.property.displayName;
+
+/** The create request's own fields, shaped but not yet checked. */
+export interface RequestFields {
+	prompt: unknown;
+	model: unknown;
+	duration: unknown;
+	resolution: unknown;
+	callbackUrl: unknown;
+	extraBody: IDataObject;
+}
+
+/** The body as it will be sent, and which field gave each key (by its label). */
+interface RequestBody {
+	body: IDataObject;
+	sources: Record<string, string>;
+}
 
 /**
  * The create request as sent: the node's fields, the callback URL, then "Extra Body Fields"
  * merged last so new API fields need no node update.
  */
 export function buildRequestBody(
-	parameters: GenerateVideoParameters,
-	image: string,
-	callbackUrl: string | undefined,
-): IDataObject {
-	const body: IDataObject = {
-		model: parameters.model,
-		prompt: parameters.prompt,
-		image,
-		duration: parameters.duration,
-		resolution: parameters.resolution,
+	fields: RequestFields,
+	image: { value: unknown; field: string },
+	callbackUrl: unknown,
+): RequestBody {
+	const own: IDataObject = {
+		model: fields.model as IDataObject[string],
+		prompt: fields.prompt as IDataObject[string],
+		image: image.value as IDataObject[string],
+		duration: fields.duration as IDataObject[string],
+		resolution: fields.resolution as IDataObject[string],
 	};
-	if (callbackUrl) body.callback_url = callbackUrl;
+	const sources: Record<string, string> = {
+		model: modelField.property.displayName,
+		prompt: promptField.property.displayName,
+		image: image.field,
+		duration: durationField.property.displayName,
+		resolution: resolutionField.property.displayName,
+	};
+	if (callbackUrl !== undefined) {
+		own.callback_url = callbackUrl as IDataObject[string];
+		sources.callback_url = callbackUrlField.property.displayName;
+	}
+	for (const key of Object.keys(fields.extraBody)) sources[key] = EXTRA;
 	// Spread, not Object.assign: a "__proto__" key can never reach the body's prototype.
-	return { ...body, ...parameters.extraBody };
+	return { body: { ...own, ...fields.extraBody }, sources };
+}
+
+/**
+ * Why an http(s) URL cannot be an image the provider fetches (too long, or a host that is not a
+ * public internet address), or undefined when it can.
+ */
+function imageUrlProblem(url: string): string | undefined {
+	if (url.length > MAX_URL_LENGTH) {
+		return `must be at most ${MAX_URL_LENGTH} characters (it has ${url.length})`;
+	}
+	const host = new URL(url).hostname;
+	const reason = nonPublicHostReason(host);
+	if (reason === undefined) return undefined;
+	return (
+		`its host ${host} is ${reason}; the provider fetches the image from the internet, ` +
+		'so it must be a public address'
+	);
 }
 
 const IMAGE_ALLOWED =
 	'must be a public http:// or https:// URL, or a data:image/(jpeg|png|webp);base64 URL';
+// The Image URL field takes links only: a file comes through the other Image Source.
+const IMAGE_LINK_ONLY =
+	'must be a public http:// or https:// URL of a JPEG, PNG or WebP image; for ' +
+	'a file from an earlier node, set "Image Source" to "Binary File From Input"';
 
-/** The image rules for the body as sent: a public link, or an inline JPEG, PNG or WebP. */
-export function sentImageProblem(image: string): string | undefined {
-	if (image.startsWith('data:')) {
+/** The image rules: a public link, or an inline JPEG, PNG or WebP (not through "Image URL"). */
+export function imageProblem(image: string, linkOnly = false): string | undefined {
+	if (image.startsWith('data:') && !linkOnly) {
 		const match = DATA_URL.exec(image);
 		if (!match || (match[1].length + match[2].length) % 4 !== 0) {
 			return `${IMAGE_ALLOWED}; this data URL is not a base64 JPEG, PNG or WebP`;
@@ -60,163 +112,124 @@ export function sentImageProblem(image: string): string | undefined {
 		}
 		return undefined;
 	}
-	if (!isHttpUrl(image) || image !== image.trim()) return IMAGE_ALLOWED;
+	if (!isHttpUrl(image) || image !== image.trim())
+		return linkOnly ? IMAGE_LINK_ONLY : IMAGE_ALLOWED;
 	return imageUrlProblem(image);
 }
 
-const issue = (ctx: z.RefinementCtx, key: string, message: string, keys = [key]) =>
-	ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message, params: { keys } });
-
-const text = (what: string) =>
-	z.string({ invalid_type_error: `must be text (${what})`, required_error: 'is required' });
-
-/** Every rule the node knows, applied to the body as it will be sent. */
-const sentBodySchema = z
-	.object({
-		model: text('a model slug')
-			.max(100, 'must be at most 100 characters')
-			.regex(
-				MODEL_SLUG,
-				'must be a model slug such as "hailuo/2-3-image-to-video-pro" (letters, digits, ".", "-", "_", "/")',
-			),
-		prompt: text('what should happen in the video').superRefine((prompt, ctx) => {
-			const problem = promptProblem(prompt);
-			if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
-		}),
-		image: text('an image URL').superRefine((image, ctx) => {
-			const problem = sentImageProblem(image);
-			if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
-		}),
-		duration: z.unknown(),
-		resolution: z.unknown(),
-		callback_url: text('an http:// or https:// URL')
-			.refine((url) => isHttpUrl(url) && url === url.trim(), 'must be an http:// or https:// URL')
-			.refine((url) => url.length <= MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`)
-			.optional(),
-	})
-	.passthrough()
-	.superRefine((body, ctx) => {
-		const { duration, resolution } = body;
-		if (isModel(body.model)) {
-			// Hailuo 2.3 takes these values as text, and 10 s only at 768P.
-			if (!isDuration(duration)) {
-				issue(ctx, 'duration', `${oneOf(DURATIONS)} (as text)`);
-			} else if (!isResolution(resolution)) {
-				issue(ctx, 'resolution', `${oneOf(RESOLUTIONS)} (as text)`);
-			} else if (duration === '10' && resolution === '1080P') {
-				issue(
-					ctx,
-					'duration',
-					'10 s is only available at 768P; choose 6 s for 1080P, or 768P for 10 s',
-					['duration', 'resolution'],
-				);
-			}
-			return;
-		}
-		// A model the node does not know yet: only the shape of these values is checked.
-		const seconds =
-			duration === null ||
-			(typeof duration === 'string' && /^\d{1,4}$/.test(duration)) ||
-			(typeof duration === 'number' &&
-				Number.isInteger(duration) &&
-				duration > 0 &&
-				duration < 1e4);
-		if (!seconds) issue(ctx, 'duration', 'must be a whole number of seconds such as "6"');
-		if (!(
-			resolution === null ||
-			(typeof resolution === 'string' && /^[A-Za-z0-9]{1,16}$/.test(resolution))
-		)) {
-			issue(ctx, 'resolution', 'must be a resolution such as "768P"');
-		}
-	});
-
-/** What the node's own fields are called where a body key came from them. */
-const FIELD_FOR_KEY: Record<string, string> = {
-	prompt: 'Prompt',
-	image: 'Image URL',
-	model: 'Model',
-	duration: 'Duration',
-	resolution: 'Resolution',
-	callback_url: 'Callback URL',
+const textProblem = (value: unknown, what: string) => {
+	if (value === undefined) return 'a value is required';
+	return typeof value === 'string' ? undefined : `must be text (${what})`;
 };
 
-export interface BodyProblem {
-	field: string;
-	problem: string;
+/** The first rule the body breaks: the key(s) it concerns and what is wrong. */
+type Broken = { keys: string[]; problem: string } | undefined;
+
+const IMAGE_URL = imageUrlField.property.displayName;
+
+/** Every rule the node knows, applied once to the body as it will be sent. */
+function brokenRule(body: IDataObject, sources: Record<string, string>): Broken {
+	const fromExtra = (key: string) => sources[key] === EXTRA;
+	const at = (key: string, problem: string | undefined): Broken =>
+		problem === undefined ? undefined : { keys: [key], problem };
+	return (
+		at('prompt', sentPromptProblem(body.prompt)) ??
+		at('image', sentImageProblem(body.image, sources.image === IMAGE_URL)) ??
+		at('model', modelProblem(body.model, fromExtra('model'))) ??
+		videoProblem(body.duration, body.resolution, isModel(body.model), fromExtra) ??
+		(body.callback_url === undefined
+			? undefined
+			: at('callback_url', callbackProblem(body.callback_url)))
+	);
 }
 
-/**
- * What "Wait for Callback" cannot work with: the node sends the execution's own resume URL as
- * `callback_url`, and there is one resume URL per execution.
- */
-export function callbackModeProblem(
-	itemCount: number,
-	parameters: GenerateVideoParameters,
-): BodyProblem | undefined {
-	if (itemCount > 1) {
-		// A second item's callback would find the run already resumed.
-		return {
-			field: 'Wait Mode',
-			problem:
-				'"Wait for Callback" takes one item per run; use "Wait Until Done (Poll)" for ' +
-				'batches, or put the node in a Loop Over Items',
-		};
-	}
-	if (parameters.callbackUrl) {
-		return {
-			field: 'Callback URL',
-			problem: 'leave it empty with "Wait for Callback": the node sends its own resume URL',
-		};
-	}
-	if ('callback_url' in parameters.extraBody) {
-		return {
-			field: 'Extra Body Fields',
-			problem:
-				'"callback_url" cannot be set with "Wait for Callback": the node sends its own resume ' +
-				'URL there, and the run would wait for a call that never comes',
-		};
-	}
-	return undefined;
+const sentPromptProblem = (prompt: unknown) =>
+	textProblem(prompt, 'what should happen in the video') ??
+	(typeof prompt === 'string' ? promptProblem(prompt) : undefined);
+
+const sentImageProblem = (image: unknown, linkOnly: boolean) =>
+	textProblem(image, 'an image URL') ??
+	(typeof image === 'string' ? imageProblem(image, linkOnly) : undefined);
+
+function callbackProblem(url: unknown): string | undefined {
+	if (typeof url !== 'string') return textProblem(url, 'an http:// or https:// URL');
+	if (!isHttpUrl(url) || url !== url.trim()) return 'must be an http:// or https:// URL';
+	return url.length <= MAX_URL_LENGTH ? undefined : `must be at most ${MAX_URL_LENGTH} characters`;
 }
 
-/**
- * Checks the body as it will be sent. A problem in a key that "Extra Body Fields" set is reported
- * against that field, naming the key; otherwise against the node's own field.
- */
-export function checkRequestBody(
-	body: IDataObject,
-	fromExtra: ReadonlySet<string>,
-): BodyProblem | undefined {
-	const result = sentBodySchema.safeParse(body);
-	if (!result.success) {
-		const first = result.error.issues[0];
-		const combined = first.code === z.ZodIssueCode.custom ? first.params?.keys : undefined;
-		const keys: string[] = Array.isArray(combined) ? combined : [String(first.path[0] ?? '')];
-		const extraKey = keys.find((key) => fromExtra.has(key));
-		if (extraKey !== undefined) {
-			return { field: 'Extra Body Fields', problem: `"${extraKey}" ${first.message}` };
+/** The Model field offers its choices; "Extra Body Fields" may name a model the node does not know yet. */
+function modelProblem(model: unknown, fromExtra: boolean): string | undefined {
+	if (!fromExtra) return isModel(model) ? undefined : oneOf(modelField.values);
+	if (typeof model !== 'string') return textProblem(model, 'a model slug');
+	if (model.length > 100) return 'must be at most 100 characters';
+	return MODEL_SLUG.test(model)
+		? undefined
+		: 'must be a model slug such as "hailuo/2-3-image-to-video-pro" (letters, digits, ".", "-", "_", "/")';
+}
+
+/** Hailuo 2.3 takes duration and resolution as text, and 10 s only at 768P. */
+function videoProblem(
+	duration: unknown,
+	resolution: unknown,
+	knownModel: boolean,
+	fromExtra: (key: string) => boolean,
+): Broken {
+	if (knownModel) {
+		const allowed = (key: string, values: readonly string[]) =>
+			`${oneOf(values)}${fromExtra(key) ? ' (as text)' : ''}`;
+		if (!isDuration(duration))
+			return { keys: ['duration'], problem: allowed('duration', durationField.values) };
+		if (!isResolution(resolution)) {
+			return { keys: ['resolution'], problem: allowed('resolution', resolutionField.values) };
 		}
-		return { field: FIELD_FOR_KEY[keys[0]] ?? keys[0], problem: first.message };
+		if (
+			duration === REFUSED_COMBINATION.duration &&
+			resolution === REFUSED_COMBINATION.resolution
+		) {
+			return {
+				keys: ['duration', 'resolution'],
+				problem: '10 s is only available at 768P; choose 6 s for 1080P, or 768P for 10 s',
+			};
+		}
+		return undefined;
+	}
+	// A model the node does not know yet: only the shape of these values is checked.
+	const seconds =
+		duration === null ||
+		(typeof duration === 'string' && /^\d{1,4}$/.test(duration)) ||
+		(typeof duration === 'number' && Number.isInteger(duration) && duration > 0 && duration < 1e4);
+	if (!seconds)
+		return { keys: ['duration'], problem: 'must be a whole number of seconds such as "6"' };
+	if (
+		resolution === null ||
+		(typeof resolution === 'string' && /^[A-Za-z0-9]{1,16}$/.test(resolution))
+	) {
+		return undefined;
+	}
+	return { keys: ['resolution'], problem: 'must be a resolution such as "768P"' };
+}
+
+/**
+ * Checks the body as it will be sent, once. A problem in a key that "Extra Body Fields" set is
+ * reported against that field, naming the key; otherwise against the node's own field.
+ */
+export function checkRequestBody({
+	body,
+	sources,
+}: RequestBody): { field: string; problem: string } | undefined {
+	const broken = brokenRule(body, sources);
+	if (broken) {
+		const extraKey = broken.keys.find((key) => sources[key] === EXTRA);
+		if (extraKey !== undefined) return { field: EXTRA, problem: `"${extraKey}" ${broken.problem}` };
+		return { field: sources[broken.keys[0]] ?? broken.keys[0], problem: broken.problem };
 	}
 	const bytes = Buffer.byteLength(JSON.stringify(body), 'utf8');
 	if (bytes > MAX_BODY_BYTES) {
 		const megabytes = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 		return {
-			field: fromExtra.size > 0 ? 'Extra Body Fields' : 'Image Source',
+			field: Object.values(sources).includes(EXTRA) ? EXTRA : 'Image Source',
 			problem: `the request would be ${megabytes(bytes)}; at most ${megabytes(MAX_BODY_BYTES)} is sent`,
 		};
 	}
 	return undefined;
-}
-
-/**
- * The origin of a "Wait for Callback" resume URL the API could never call: n8n built it on this
- * machine only (no `N8N_WEBHOOK_URL` where the run executes, e.g. on a queue-mode worker) while the
- * API's Base URL is elsewhere. Undefined when the API may reach it (or both are on this machine).
- */
-export function unreachableResumeOrigin(resumeUrl: string, apiBaseUrl: string): string | undefined {
-	if (!isHttpUrl(resumeUrl) || !isHttpUrl(apiBaseUrl)) return undefined;
-	const resume = new URL(resumeUrl.trim());
-	if (!isThisMachineOnly(resume.hostname)) return undefined;
-	return isThisMachineOnly(new URL(apiBaseUrl.trim()).hostname) ? undefined : resume.origin;
 }

@@ -1,17 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
-import { z } from 'zod';
 
-import { isHttpUrl } from '../transport/url';
+import type { JsonObject } from '../guards/json';
+import { asObject, errorTextOf, textOf } from '../guards/json';
+import { isHttpUrl } from '../guards/url';
 
-export const TASK_STATUSES = [
-	'queued',
-	'running',
-	'succeeded',
-	'failed',
-	'canceled',
-	'unknown',
-] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
+export type TaskStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled' | 'unknown';
 
 export interface NormalisedTask {
 	taskId: string | null;
@@ -58,16 +51,8 @@ const STATUS_BY_NAME: Record<string, TaskStatus> = {
 
 export const FINAL_STATUSES: readonly TaskStatus[] = ['succeeded', 'failed', 'canceled'];
 
-const record = z.record(z.unknown());
-type Obj = z.infer<typeof record>;
-
-const asObject = (value: unknown): Obj | undefined => {
-	const parsed = record.safeParse(value);
-	return parsed.success && !Array.isArray(value) ? parsed.data : undefined;
-};
-
 /** kie.ai sends its result as a JSON string; anything unparsable simply has no URL. */
-const asObjectOrJsonText = (value: unknown): Obj | undefined => {
+const asObjectOrJsonText = (value: unknown): JsonObject | undefined => {
 	if (typeof value !== 'string') return asObject(value);
 	try {
 		return asObject(JSON.parse(value));
@@ -76,14 +61,9 @@ const asObjectOrJsonText = (value: unknown): Obj | undefined => {
 	}
 };
 
-const text = (value: unknown): string | null =>
-	typeof value === 'string' && value.trim() !== ''
-		? value.trim()
-		: typeof value === 'number'
-			? String(value)
-			: null;
+const text = (value: unknown): string | null => textOf(value) ?? null;
 
-const firstText = (objects: Obj[], keys: string[]): string | null => {
+const firstText = (objects: JsonObject[], keys: string[]): string | null => {
 	for (const object of objects) {
 		for (const key of keys) {
 			const found = text(object[key]);
@@ -146,25 +126,22 @@ export function normaliseStatus(rawStatus: string | null): TaskStatus {
 }
 
 /** The bodies to read, innermost first: `data` (and `data.task`), then the top level. */
-function layers(body: unknown): Obj[] {
+function layers(body: unknown): JsonObject[] {
 	const top = asObject(body);
 	if (!top) return [];
 	const data = asObject(top.data);
 	const nested = data ? asObject(data.task) : undefined;
-	return [nested, data, top].filter((layer): layer is Obj => layer !== undefined);
+	return [nested, data, top].filter((layer): layer is JsonObject => layer !== undefined);
 }
 
-const describeError = (value: unknown): string | null => {
-	const object = asObject(value);
-	return object ? firstText([object], ['message', 'msg', 'detail', 'error']) : text(value);
-};
+const describeError = (value: unknown): string | null => errorTextOf(value) ?? null;
 
 /** MiniMax puts the reason of a failed task in `base_resp.status_msg`. */
-const baseRespMessage = (objects: Obj[]): string | null => {
+const baseRespMessage = (objects: JsonObject[]): string | null => {
 	const message = firstText(
 		objects
 			.map((object) => asObject(object.base_resp))
-			.filter((found): found is Obj => found !== undefined),
+			.filter((found): found is JsonObject => found !== undefined),
 		['status_msg'],
 	);
 	return message && !/^success$/i.test(message) ? message : null;

@@ -1,10 +1,13 @@
-import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions, INode } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { NodeApiError } from 'n8n-workflow';
 
-import { errorMessage, redact, ssrfRefusal } from './errors';
+import { redact } from '../guards/redact';
+import { sameOrigin } from '../guards/url';
+import type { DownloadFailure } from './downloadError';
+import { downloadError, notVideo, NOT_VIDEO_HINT, TOO_BIG_HINT } from './downloadError';
+import { errorMessage, ssrfRefusal } from './errors';
 import type { HailuoContext } from './index';
 import { CREDENTIAL_NAME, getConnection, requestDeadline } from './index';
-import { sameOrigin } from './url';
 
 // The stream type as n8n-workflow declares it (node:stream may not be imported by a community node).
 type VideoStream = Exclude<
@@ -12,7 +15,7 @@ type VideoStream = Exclude<
 	Buffer
 >;
 
-export interface VideoDownload {
+interface VideoDownload {
 	videoUrl: string;
 	taskId: string | null;
 	maxBytes: number;
@@ -21,17 +24,6 @@ export interface VideoDownload {
 	/** Only a link from the API's own answer may get the API key, and only on the API's origin. */
 	urlFromApi: boolean;
 	itemIndex?: number;
-}
-
-/**
- * Permanent: trying again cannot help (too big, not a video, refused by n8n's SSRF protection).
- * Transient: a later try may work (network, deadline, a link that is gone for now).
- */
-export type DownloadFailure = 'permanent' | 'transient';
-
-export function downloadFailureOf(error: unknown): DownloadFailure | undefined {
-	const kind = error instanceof NodeApiError ? error.context.downloadFailure : undefined;
-	return kind === 'permanent' || kind === 'transient' ? kind : undefined;
 }
 
 // MP4/MOV boxes a file may start with (at byte 4), and WebM/Matroska's EBML header.
@@ -219,41 +211,4 @@ export async function downloadVideo(
 	// A body too short to hold a video header never reached the check above.
 	if (head.length < HEAD_BYTES) throw downloadError(node, notVideo(taskId, itemIndex));
 	return binary;
-}
-
-const NOT_VIDEO_HINT =
-	'Nothing was saved. The link may lead to an error or login page; open it in a browser to see what it serves.';
-const TOO_BIG_HINT =
-	'Nothing was saved. Raise "Max Video Size (MB)" under Options if you expect videos this large.';
-
-const notVideo = (taskId: string | null, itemIndex?: number): DownloadErrorFacts => ({
-	kind: 'permanent',
-	taskId,
-	message: `The video link for task ${taskId ?? '?'} did not serve a video (its first bytes are not MP4 or WebM)`,
-	description: NOT_VIDEO_HINT,
-	itemIndex,
-});
-
-interface DownloadErrorFacts {
-	kind: DownloadFailure;
-	taskId: string | null;
-	message: string;
-	description: string;
-	httpCode?: number;
-	itemIndex?: number;
-}
-
-function downloadError(node: INode, facts: DownloadErrorFacts): NodeApiError {
-	const error = new NodeApiError(
-		node,
-		{ message: facts.message, taskId: facts.taskId },
-		{
-			message: facts.message,
-			description: facts.description,
-			httpCode: facts.httpCode ? String(facts.httpCode) : facts.kind,
-			itemIndex: facts.itemIndex,
-		},
-	);
-	error.context.downloadFailure = facts.kind;
-	return error;
 }

@@ -1,27 +1,10 @@
+import { asObject, errorTextOf, textOf } from '../guards/json';
+
 /** An error reported inside a successful HTTP answer (API in One `code`, MiniMax `base_resp`). */
-export interface EnvelopeError {
+interface EnvelopeError {
 	code: number | string;
 	message: string;
 }
-
-type Obj = Record<string, unknown>;
-
-const asObject = (value: unknown): Obj | undefined =>
-	value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Obj) : undefined;
-
-const text = (value: unknown): string | undefined =>
-	typeof value === 'string' && value.trim() !== ''
-		? value.trim()
-		: typeof value === 'number'
-			? String(value)
-			: undefined;
-
-/** `error` may be a text or an object with a message. */
-const errorText = (value: unknown): string | undefined => {
-	const object = asObject(value);
-	if (!object) return text(value);
-	return text(object.message) ?? text(object.msg) ?? text(object.detail) ?? text(object.error);
-};
 
 /** Error envelopes that arrive with HTTP 200: `code` other than 0/200, or `base_resp.status_code` other than 0. */
 export function findEnvelopeError(body: unknown): EnvelopeError | undefined {
@@ -31,7 +14,7 @@ export function findEnvelopeError(body: unknown): EnvelopeError | undefined {
 	if (baseResp && baseResp.status_code !== undefined && Number(baseResp.status_code) !== 0) {
 		return {
 			code: Number(baseResp.status_code),
-			message: text(baseResp.status_msg) ?? 'the API reported an error',
+			message: textOf(baseResp.status_msg) ?? 'the API reported an error',
 		};
 	}
 	const code = top.code;
@@ -43,6 +26,9 @@ export function findEnvelopeError(body: unknown): EnvelopeError | undefined {
 	return {
 		code: Number.isNaN(numeric) ? String(code) : numeric,
 		message:
-			text(top.message) ?? text(top.msg) ?? errorText(top.error) ?? 'the API reported an error',
+			textOf(top.message) ??
+			textOf(top.msg) ??
+			errorTextOf(top.error) ??
+			'the API reported an error',
 	};
 }

@@ -1,6 +1,8 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { redact } from '../guards/redact';
+
 const RATE_LIMIT_CODES = new Set(['429', '1002']);
 const AUTH_CODES = new Set(['401', '403', '1004']);
 const CREDIT_CODES = new Set(['402', '1008', '4002', '40201']);
@@ -12,12 +14,7 @@ const CREDIT_TEXT = /insufficient|balance|credit/i;
 export const errorMessage = (error: unknown) =>
 	error instanceof Error ? error.message : String(error);
 
-/** Removes the API key from anything that is about to reach a user. */
-export function redact(value: string, apiKey: string): string {
-	return apiKey.length >= 4 ? value.split(apiKey).join('***') : value;
-}
-
-export interface ErrorFacts {
+interface ErrorFacts {
 	status?: number;
 	/** Set when n8n's SSRF protection refused the destination. */
 	blockedBy?: string;

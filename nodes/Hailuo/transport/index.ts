@@ -8,24 +8,18 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { redact } from '../guards/redact';
+import { isHttpUrl } from '../guards/url';
 import { findEnvelopeError } from './envelope';
-import { errorMessage, mapApiError, redact, ssrfRefusal } from './errors';
-import { isHttpUrl } from './url';
+import { errorMessage, mapApiError, ssrfRefusal } from './errors';
 
-export {
-	isRateLimited,
-	isTransient,
-	mapApiError,
-	redact,
-	retryAfterSeconds,
-	ssrfRefusal,
-} from './errors';
+export { isRateLimited, isTransient, retryAfterSeconds } from './errors';
 
 export const CREDENTIAL_NAME = 'hailuoApi';
 
 export type HailuoContext = IExecuteFunctions | IWebhookFunctions;
 
-export interface ApiConnection {
+interface ApiConnection {
 	baseUrl: string;
 	apiKey: string;
 }
@@ -46,7 +40,7 @@ export async function getConnection(this: HailuoContext): Promise<ApiConnection>
 }
 
 /** The longest a create may take to answer; it is never retried, as the job may exist. */
-export const CREATE_TIMEOUT_MS = 60_000;
+const CREATE_TIMEOUT_MS = 60_000;
 
 /** The longest one task read may take; polling shortens it to fit its own deadline. */
 export const READ_TIMEOUT_MS = 30_000;

@@ -12,21 +12,24 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { deliveryKeys, RecentDeliveries, SharedDeliveries } from '../../helpers/dedupe';
-import { publicHeaders } from '../../helpers/deliveryHeaders';
-import { jsonNestingExceeds, MAX_JSON_DEPTH } from '../../helpers/jsonDepth';
-import type { DownloadChoice } from '../../helpers/options';
-import { downloadChoice, readOptions } from '../../helpers/options';
-import { redactJson } from '../../helpers/redactJson';
+import { redactJson } from '../../guards/redact';
+import type { DownloadChoice } from '../../helpers/downloadOptions';
+import { downloadChoice } from '../../helpers/downloadOptions';
+import { rawParameter, readOptions } from '../../helpers/parameters';
 import type { NormalisedTask } from '../../helpers/task';
 import { FINAL_STATUSES, normaliseTask } from '../../helpers/task';
-import type { SettingsCheck, VerificationSettings } from '../../helpers/verificationSettings';
-import { checkVerificationSettings } from '../../helpers/verificationSettings';
-import type { Headers, Verdict } from '../../helpers/verify';
-import { verifyHmacHeader, verifyStandardWebhook, verifyUrlToken } from '../../helpers/verify';
+import { deliveryKeys, RecentDeliveries, SharedDeliveries } from '../../helpers/trigger/dedupe';
+import { publicHeaders } from '../../helpers/trigger/deliveryHeaders';
+import { jsonNestingExceeds, MAX_JSON_DEPTH } from '../../helpers/trigger/jsonDepth';
+import {
+	readVerificationSettings,
+	verifyDelivery,
+} from '../../helpers/trigger/verificationSettings';
+import { eventsField, triggerOptionFields } from '../../helpers/trigger/triggerFields';
+import type { Headers } from '../../helpers/trigger/verify';
 import { challengeOf } from '../../helpers/webhook';
 import { CREDENTIAL_NAME } from '../../transport';
-import { downloadFailureOf } from '../../transport/download';
+import { downloadFailureOf } from '../../transport/downloadError';
 import { taskToItem } from '../taskItem';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -43,40 +46,6 @@ const EVENT_FILTERS: Record<string, (task: NormalisedTask) => boolean> = {
 	failed: (task) => task.status === 'failed' || task.status === 'canceled',
 	all: () => true,
 };
-
-/** The verification settings, checked the same way at activation and on every delivery. */
-function verificationSettings(context: IHookFunctions | IWebhookFunctions): SettingsCheck {
-	return checkVerificationSettings({
-		verification: context.getNodeParameter('verification', 'urlToken'),
-		urlToken: context.getNodeParameter('urlToken', ''),
-		secret: context.getNodeParameter('secret', ''),
-		signatureHeader: context.getNodeParameter('signatureHeader', 'x-signature'),
-		signatureEncoding: context.getNodeParameter('signatureEncoding', 'hex'),
-	});
-}
-
-/** The delivery checked by the chosen scheme, on the raw body. */
-function verifyDelivery(
-	settings: VerificationSettings,
-	raw: Buffer,
-	headers: Headers,
-	path: string,
-): Verdict {
-	switch (settings.verification) {
-		case 'urlToken':
-			return verifyUrlToken(path.split('/').pop(), settings.secret);
-		case 'standardWebhooks':
-			return verifyStandardWebhook(raw, headers, settings.secret, Math.floor(Date.now() / 1000));
-		case 'hmacHeader':
-			return verifyHmacHeader(raw, headers, {
-				secret: settings.secret,
-				headerName: settings.signatureHeader,
-				encoding: settings.encoding,
-			});
-		case 'none':
-			return { ok: true };
-	}
-}
 
 /** The credential's API key, to keep out of the output; none when no credential is set. */
 async function credentialApiKey(context: IWebhookFunctions): Promise<string> {
@@ -116,7 +85,7 @@ async function deliveryItem(
 	} else {
 		try {
 			// A delivery's URL is never the API's own answer, so the API key is never sent with it.
-			return await taskToItem.call(context, task, download, extra, undefined, 'delivery');
+			return await taskToItem.call(context, task, { download, extra, source: 'delivery' });
 		} catch (error) {
 			if (!(error instanceof NodeApiError) || downloadFailureOf(error) !== 'permanent') {
 				throw asNodeError(context, error);
@@ -125,19 +94,15 @@ async function deliveryItem(
 		}
 	}
 	context.logger.warn(`Hailuo Trigger started the workflow without the video: ${reason.message}`);
-	return await taskToItem.call(
-		context,
-		task,
-		null,
-		{ ...extra, downloadError: reason },
-		undefined,
-		'delivery',
-	);
+	return await taskToItem.call(context, task, {
+		extra: { ...extra, downloadError: reason },
+		source: 'delivery',
+	});
 }
 
 /** Refuses activation with settings no delivery could pass. */
 export function refuseUnusableSettings(context: IHookFunctions): void {
-	const check = verificationSettings(context);
+	const check = readVerificationSettings(context);
 	if (!check.ok) {
 		throw new NodeOperationError(context.getNode(), `Invalid "${check.field}": ${check.problem}`, {
 			description: check.fix,
@@ -160,7 +125,7 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	if (raw.length > MAX_BODY_BYTES) return reply(413, { error: 'Payload too large' });
 
 	// 1. Verify, on the raw body, before anything else is read. Unusable settings refuse all.
-	const check = verificationSettings(this);
+	const check = readVerificationSettings(this);
 	if (!check.ok) {
 		this.logger.warn(
 			`Hailuo Trigger refused a delivery: "${check.field}" is unusable (${check.problem})`,
@@ -200,8 +165,8 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	}
 
 	// 4. Filter, then drop duplicates (a sender's retry of the same event).
-	const events = String(this.getNodeParameter('events', 'final'));
-	if (!(EVENT_FILTERS[events] ?? EVENT_FILTERS.final)(task))
+	const events = String(rawParameter(this, eventsField));
+	if (!(EVENT_FILTERS[events] ?? EVENT_FILTERS[eventsField.property.default])(task))
 		return reply(200, { received: true, ignored: true });
 	const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
 	const keys = deliveryKeys(scope, task, verdict.deliveryId, raw);
@@ -226,7 +191,7 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	let emitted = false;
 	try {
 		const apiKey = await credentialApiKey(this);
-		const download = downloadChoice(this.getNode(), readOptions(this), false);
+		const download = downloadChoice(readOptions(this, triggerOptionFields));
 		const item = await deliveryItem(this, task, download, {
 			receivedAt: new Date().toISOString(),
 			headers: publicHeaders(

@@ -1,8 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { RequestEstimate } from '../../helpers/pricing';
-import { maxCreditsSchema, parseParameters } from '../../helpers/schemas';
+import { numberField } from '../../helpers/fields';
 import {
 	batchCost,
 	describeBatchCost,
@@ -11,22 +11,20 @@ import {
 } from '../../helpers/pricing';
 
 /** The Generate Video option that caps what one run may spend. */
-export const maxCreditsField: INodeProperties = {
-	displayName: 'Max Credits per Run',
-	name: 'maxCredits',
-	type: 'number',
-	default: 0,
-	typeOptions: { minValue: 0 },
-	description:
-		'Refuse the whole run, before anything is sent, when its items may cost more than this ' +
-		`(Pro counted at its maximum, a model without a known price at ${HIGHEST_KNOWN_CREDITS}). ` +
-		'0 means no limit; the log states what each run may cost either way.',
-};
-
-/** The cap an item's options ask for; 0 means none. */
-export const readMaxCredits = (node: INode, options: IDataObject, itemIndex: number): number =>
-	parseParameters(node, maxCreditsSchema, { maxCredits: options.maxCredits ?? 0 }, itemIndex)
-		.maxCredits;
+export const maxCreditsField = numberField(
+	{
+		displayName: 'Max Credits per Run',
+		name: 'maxCredits',
+		type: 'number',
+		default: 0,
+		typeOptions: { minValue: 0 },
+		description:
+			'Refuse the whole run, before anything is sent, when its items may cost more than this ' +
+			`(Pro counted at its maximum, a model without a known price at ${HIGHEST_KNOWN_CREDITS}). ` +
+			'0 means no limit; the log states what each run may cost either way.',
+	},
+	{ note: '0 means no limit' },
+);
 
 /** Before any request: log what the run may cost, and refuse it over "Max Credits per Run". */
 export async function checkBudget(

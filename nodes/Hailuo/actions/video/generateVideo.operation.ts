@@ -6,150 +6,51 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
+import { downloadChoice } from '../../helpers/downloadOptions';
+import type { ChoiceField } from '../../helpers/fields';
+import { optionsCollection } from '../../helpers/fields';
 import { readInputImage } from '../../helpers/inputImage';
-import {
-	downloadChoice,
-	downloadOptions,
-	optionsCollection,
-	readOptions,
-} from '../../helpers/options';
+import { failParameter, rawParameter, readOptions, readParameter } from '../../helpers/parameters';
 import { estimateRequest, priceNotices } from '../../helpers/pricing';
-import { buildRequestBody, callbackModeProblem, checkRequestBody } from '../../helpers/requestBody';
+import { buildRequestBody, checkRequestBody } from '../../helpers/requestBody';
 import {
-	failParameter,
-	generateVideoSchema,
-	parseParameters,
-	waitOptionsSchema,
-} from '../../helpers/schemas';
+	callbackUrlField,
+	durationField,
+	extraBodyField,
+	imageSourceField,
+	imageUrlField,
+	inputBinaryField,
+	modelField,
+	promptField,
+	resolutionField,
+} from '../../helpers/requestFields';
 import { normaliseTask } from '../../helpers/task';
 import { createTask } from '../../transport';
 import type { Batch } from '../batch';
-import { paceFields, readPace } from '../batch';
+import { createPaceFields } from '../batch';
 import { taskToItem } from '../taskItem';
-import { refuseToolDeadEnds, runsAsTool, withToolDefaults } from '../toolMode';
-import { maxCreditsField, readMaxCredits } from './budget';
-import { callbackResumeUrl } from './resume';
-import { waitForVideo, waitModeField, waitOptionFields } from './waitForVideo';
+import { runsAsTool } from '../toolMode';
+import { refuseToolDeadEnds, TOOL_DEFAULTS } from './asTool';
+import { checkBudget, maxCreditsField } from './budget';
+import { callbackModeProblem, callbackResumeUrl } from './resume';
+import { waitFields, waitForVideo, waitModeField } from './waitForVideo';
 
-export { checkBudget as beforeRun } from './budget';
+const optionFields = [
+	callbackUrlField,
+	extraBodyField,
+	maxCreditsField,
+	...waitFields,
+	...createPaceFields,
+] as const;
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Prompt',
-		name: 'prompt',
-		type: 'string',
-		required: true,
-		default: '',
-		typeOptions: { rows: 4 },
-		placeholder: 'e.g. The camera slowly pushes in as steam rises from the coffee cup [Push in]',
-		description: 'What should happen in the video, at most 2000 characters',
-		hint: 'Camera commands in brackets such as [Pan left] or [Push in] are understood',
-	},
-	{
-		displayName: 'Image Source',
-		name: 'imageSource',
-		type: 'options',
-		default: 'url',
-		options: [
-			{ name: 'Image URL', value: 'url', description: 'A public link to the first frame' },
-			{
-				name: 'Binary File From Input',
-				value: 'binary',
-				description: 'An image an earlier node produced',
-			},
-		],
-	},
-	{
-		displayName: 'Image URL',
-		name: 'imageUrl',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'https://example.com/product.jpg',
-		description: 'Public URL of the first frame (JPEG, PNG or WebP)',
-		hint: 'JPEG, PNG or WebP, under 10 MB, short side over 300 px, aspect ratio between 2:5 and 5:2',
-		displayOptions: { show: { imageSource: ['url'] } },
-	},
-	{
-		displayName: 'Input Binary Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		required: true,
-		default: 'data',
-		description: 'The incoming binary field that holds the image',
-		hint: 'JPEG, PNG or WebP, at most 10 MB; sent to the API inline as a data URL',
-		displayOptions: { show: { imageSource: ['binary'] } },
-	},
-	{
-		displayName: 'Model',
-		name: 'model',
-		type: 'options',
-		default: 'hailuo/2-3-image-to-video-standard',
-		options: [
-			{
-				name: 'Standard',
-				value: 'hailuo/2-3-image-to-video-standard',
-				description: '30 credits for 6 s at 768P, 45 for 10 s or 1080P',
-			},
-			{
-				name: 'Pro',
-				value: 'hailuo/2-3-image-to-video-pro',
-				description: 'Better motion fidelity; 45–85 credits depending on duration and resolution',
-			},
-		],
-	},
-	{
-		displayName: 'Duration',
-		name: 'duration',
-		type: 'options',
-		default: '6',
-		options: [
-			{ name: '6 Seconds', value: '6' },
-			{ name: '10 Seconds', value: '10', description: 'At 768P only' },
-		],
-	},
-	{
-		displayName: 'Resolution',
-		name: 'resolution',
-		type: 'options',
-		default: '768P',
-		options: [
-			{ name: '768P', value: '768P' },
-			{ name: '1080P', value: '1080P', description: 'For 6-second videos only' },
-		],
-	},
+	...[promptField, imageSourceField, imageUrlField, inputBinaryField].map(
+		(entry) => entry.property,
+	),
+	...[modelField, durationField, resolutionField].map((entry) => entry.property),
 	...priceNotices,
-	waitModeField,
-	optionsCollection([
-		{
-			displayName: 'Callback URL',
-			name: 'callbackUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://your-n8n.example.com/webhook/…',
-			description:
-				'Where API in One should POST the result, e.g. the production URL of a Hailuo Trigger node',
-		},
-		{
-			displayName: 'Extra Body Fields',
-			name: 'extraBody',
-			type: 'json',
-			default: '{}',
-			description:
-				'A JSON object (at most 64 KB) merged into the request body last, to send fields or values ' +
-				'this node does not know yet. The body as sent is checked with every rule the node knows.',
-		},
-		maxCreditsField,
-		...waitOptionFields,
-		...downloadOptions(true).map((option) => ({
-			...option,
-			displayOptions: {
-				...option.displayOptions,
-				show: { ...option.displayOptions?.show, '/waitMode': ['poll', 'callback'] },
-			},
-		})),
-		...paceFields(true),
-	]),
+	waitModeField.property,
+	optionsCollection(optionFields),
 ];
 
 export const description = updateDisplayOptions(
@@ -157,67 +58,65 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-/** Everything the request needs, validated before anything is sent for any item. */
+/** Everything the request needs, checked before anything is sent for any item. */
 export async function prepare(this: IExecuteFunctions, i: number) {
 	const node = this.getNode();
 	const asTool = runsAsTool(this);
 	if (asTool) refuseToolDeadEnds(this, i);
-	const options = withToolDefaults(asTool, readOptions(this, i));
-	const parameters = parseParameters(
-		node,
-		generateVideoSchema,
-		{
-			prompt: this.getNodeParameter('prompt', i, '') as string,
-			model: this.getNodeParameter('model', i) as string,
-			duration: this.getNodeParameter('duration', i) as string,
-			resolution: this.getNodeParameter('resolution', i) as string,
-			callbackUrl: options.callbackUrl ?? '',
-			extraBody: options.extraBody ?? '{}',
-		},
-		i,
-	);
-	const wait = parseParameters(
-		node,
-		waitOptionsSchema,
-		{
-			waitMode: this.getNodeParameter('waitMode', i, 'poll') as string,
-			pollInterval: options.pollInterval ?? 10,
-			maxWait: options.maxWait ?? 600,
-			onTimeout: options.onTimeout ?? 'error',
-			createConcurrency: options.createConcurrency ?? 5,
-		},
-		i,
-	);
-	const maxCredits = readMaxCredits(node, options, i);
+	const options = readOptions(this, optionFields, i, asTool ? TOOL_DEFAULTS : {});
+	const { pollInterval, maxWait, onTimeout, maxCredits } = options;
+	const wait = {
+		waitMode: readParameter(this, waitModeField, i),
+		pollInterval,
+		maxWait,
+		onTimeout,
+	};
+	// The request's own fields are only shaped here; the body as sent is checked below.
+	const shaped = (entry: ChoiceField<string, string>) => entry.shape(rawParameter(this, entry, i));
+	const fields = {
+		prompt: readParameter(this, promptField, i),
+		model: shaped(modelField),
+		duration: shaped(durationField),
+		resolution: shaped(resolutionField),
+		callbackUrl: options.callbackUrl,
+		extraBody: options.extraBody,
+	};
 	if (wait.waitMode === 'callback') {
-		const problem = callbackModeProblem(this.getInputData().length, parameters);
+		const problem = callbackModeProblem(this.getInputData().length, fields);
 		if (problem) failParameter(node, problem.field, problem.problem, i);
 	}
-	// The image last: reading a binary one costs more than every other check.
+	// The image last of the fields: reading a binary one costs more than the checks before.
 	const image = await readInputImage.call(this, i);
-	const download = wait.waitMode === 'none' ? null : downloadChoice(node, options, true, i);
+	const download = wait.waitMode === 'none' ? null : downloadChoice(options);
 	// n8n's own resume URL for this execution, refused when the API could never reach it.
 	const callbackUrl =
-		wait.waitMode === 'callback' ? await callbackResumeUrl.call(this, i) : parameters.callbackUrl;
-	const body = buildRequestBody(parameters, image, callbackUrl);
-	const problem = checkRequestBody(body, new Set(Object.keys(parameters.extraBody)));
+		wait.waitMode === 'callback' ? await callbackResumeUrl.call(this, i) : fields.callbackUrl;
+	const request = buildRequestBody(fields, image, callbackUrl);
+	const problem = checkRequestBody(request);
 	if (problem) failParameter(node, problem.field, problem.problem, i);
-	const pace = readPace(node, options, i, wait.createConcurrency);
+	const { createsPerSecond, createConcurrency, readsPerSecond } = options;
+	const { body } = request;
+	const pace = { createsPerSecond, createConcurrency, readsPerSecond };
 	return { wait, download, body, estimate: estimateRequest(body), maxCredits, pace };
+}
+
+type Prepared = Awaited<ReturnType<typeof prepare>>;
+
+/** Before any request: what the whole run may cost, against "Max Credits per Run". */
+export async function beforeRun(this: IExecuteFunctions, prepared: Prepared[]): Promise<void> {
+	await checkBudget.call(this, prepared);
 }
 
 export async function execute(
 	this: IExecuteFunctions,
-	{ wait, download, body, estimate, pace }: Awaited<ReturnType<typeof prepare>>,
+	{ wait, download, body, estimate }: Prepared,
 	i: number,
 	batch: Batch,
 ): Promise<INodeExecutionData> {
 	const extra: IDataObject = { estimatedCredits: estimate.estimatedCredits };
 	if (estimate.note) extra.estimateNote = estimate.note;
 
-	const created = normaliseTask(
-		await batch.create(pace, async () => await createTask.call(this, body)),
-	);
+	const created = normaliseTask(await batch.create(async () => await createTask.call(this, body)));
 	const taskId = created.taskId;
 	if (!taskId) {
 		throw new NodeApiError(
@@ -231,17 +130,12 @@ export async function execute(
 			},
 		);
 	}
-	if (wait.waitMode === 'none') return await taskToItem.call(this, created, null, extra, i);
+	if (wait.waitMode === 'none')
+		return await taskToItem.call(this, created, { extra, itemIndex: i });
 	if (wait.waitMode === 'callback') {
 		// The run parks here; `resume` turns the callback into this node's output.
 		await this.putExecutionToWait(new Date(Date.now() + wait.maxWait * 1000));
-		return await taskToItem.call(this, created, null, extra, i);
+		return await taskToItem.call(this, created, { extra, itemIndex: i });
 	}
-	return await waitForVideo.call(
-		this,
-		{ ...created, taskId },
-		{ wait, pace, download, extra },
-		i,
-		batch,
-	);
+	return await waitForVideo.call(this, { ...created, taskId }, { wait, download, extra }, i, batch);
 }

@@ -1,21 +1,17 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { z } from 'zod';
 
-import {
-	downloadChoice,
-	downloadOptions,
-	optionsCollection,
-	readOptions,
-} from '../../helpers/options';
-import { parseParameters, taskIdInputSchema } from '../../helpers/schemas';
+import { downloadChoice, downloadFields } from '../../helpers/downloadOptions';
+import { field, optionsCollection } from '../../helpers/fields';
+import { readOptions, readParameter } from '../../helpers/parameters';
 import { normaliseTask } from '../../helpers/task';
+import { taskIdInputSchema } from '../../helpers/taskId';
 import { readTask } from '../../transport';
 import type { Batch } from '../batch';
-import { paceFields, readPace } from '../batch';
+import { readPaceFields } from '../batch';
 import { taskToItem } from '../taskItem';
 
-const properties: INodeProperties[] = [
+const taskIdField = field(
 	{
 		displayName: 'Task ID',
 		name: 'taskId',
@@ -25,38 +21,36 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. task_01hx…',
 		description: 'The task ID that Generate Video returned (field "taskId")',
 	},
-	optionsCollection([...downloadOptions(false), ...paceFields(false)]),
-];
+	// An expression may yield a number (MiniMax's ids are numbers): the reader decides.
+	taskIdInputSchema,
+);
+
+const optionFields = [...downloadFields(false), ...readPaceFields] as const;
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['video'], operation: ['getTask'] } },
-	properties,
+	[taskIdField.property, optionsCollection(optionFields)],
 );
 
-const getTaskParameters = z.object({ taskId: taskIdInputSchema });
-
 export async function prepare(this: IExecuteFunctions, i: number) {
-	const { taskId } = parseParameters(
-		this.getNode(),
-		getTaskParameters,
-		// An expression may yield a number (MiniMax's ids are numbers): the schema decides.
-		{ taskId: this.getNodeParameter('taskId', i) },
-		i,
-	);
-	const options = readOptions(this, i);
-	const download = downloadChoice(this.getNode(), options, false, i);
-	return { taskId, download, pace: readPace(this.getNode(), options, i) };
+	const taskId = readParameter(this, taskIdField, i);
+	const options = readOptions(this, optionFields, i);
+	return {
+		taskId,
+		download: downloadChoice(options),
+		pace: { readsPerSecond: options.readsPerSecond },
+	};
 }
 
 export async function execute(
 	this: IExecuteFunctions,
-	{ taskId, download, pace }: Awaited<ReturnType<typeof prepare>>,
+	{ taskId, download }: Awaited<ReturnType<typeof prepare>>,
 	i: number,
 	batch: Batch,
 ): Promise<INodeExecutionData> {
 	const task = normaliseTask(
-		await batch.read(pace, async () => await readTask.call(this, taskId)),
+		await batch.read(async () => await readTask.call(this, taskId)),
 		taskId,
 	);
-	return await taskToItem.call(this, task, download, {}, i);
+	return await taskToItem.call(this, task, { download, itemIndex: i });
 }

@@ -7,14 +7,23 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { downloadChoice, readOptions } from '../../helpers/options';
-import { estimateCredits } from '../../helpers/pricing';
-import { unreachableResumeOrigin } from '../../helpers/requestBody';
-import { DURATIONS, MODELS, RESOLUTIONS, videoChoiceSchema } from '../../helpers/schemas';
+import { unreachableResumeOrigin } from '../../guards/publicHost';
+import { downloadChoice } from '../../helpers/downloadOptions';
+import { rawParameter, readOptions } from '../../helpers/parameters';
+import { estimateRequest } from '../../helpers/pricing';
+import type { RequestFields } from '../../helpers/requestBody';
+import {
+	callbackUrlField,
+	durationField,
+	extraBodyField,
+	modelField,
+	resolutionField,
+} from '../../helpers/requestFields';
 import { FINAL_STATUSES, normaliseTask } from '../../helpers/task';
 import { challengeOf } from '../../helpers/webhook';
 import { getConnection } from '../../transport';
 import { taskToItem } from '../taskItem';
+import { videoDownloadFields, waitModeField } from './waitForVideo';
 
 /**
  * The URL "Wait for Callback" sends as `callback_url`: n8n's own resume URL for this execution
@@ -42,6 +51,44 @@ export async function callbackResumeUrl(this: IExecuteFunctions, i: number): Pro
 	);
 }
 
+const WAIT_MODE = waitModeField.property.displayName;
+const CALLBACK_URL = callbackUrlField.property.displayName;
+const EXTRA = extraBodyField.property.displayName;
+
+/**
+ * What "Wait for Callback" cannot work with: the node sends the execution's own resume URL as
+ * `callback_url`, and there is one resume URL per execution.
+ */
+export function callbackModeProblem(
+	itemCount: number,
+	fields: Pick<RequestFields, 'callbackUrl' | 'extraBody'>,
+): { field: string; problem: string } | undefined {
+	if (itemCount > 1) {
+		// A second item's callback would find the run already resumed.
+		return {
+			field: WAIT_MODE,
+			problem:
+				'"Wait for Callback" takes one item per run; use "Wait Until Done (Poll)" for ' +
+				'batches, or put the node in a Loop Over Items',
+		};
+	}
+	if (fields.callbackUrl !== undefined) {
+		return {
+			field: CALLBACK_URL,
+			problem: 'leave it empty with "Wait for Callback": the node sends its own resume URL',
+		};
+	}
+	if ('callback_url' in fields.extraBody) {
+		return {
+			field: EXTRA,
+			problem:
+				'"callback_url" cannot be set with "Wait for Callback": the node sends its own resume ' +
+				'URL there, and the run would wait for a call that never comes',
+		};
+	}
+	return undefined;
+}
+
 /**
  * Resumes a run parked by "Wait for Callback": a `{challenge}` is echoed and a progress report is
  * acknowledged (both keep the run waiting); a final state becomes the node's output. When the video
@@ -55,23 +102,15 @@ export async function resume(this: IWebhookFunctions): Promise<IWebhookResponseD
 	const task = normaliseTask(body);
 	if (!FINAL_STATUSES.includes(task.status)) return { webhookResponse: { received: true } };
 
-	const choice = videoChoiceSchema.safeParse({
-		model: this.getNodeParameter('model', MODELS[0]),
-		duration: this.getNodeParameter('duration', DURATIONS[0]),
-		resolution: this.getNodeParameter('resolution', RESOLUTIONS[0]),
+	const { estimatedCredits } = estimateRequest({
+		model: modelField.shape(rawParameter(this, modelField)),
+		duration: durationField.shape(rawParameter(this, durationField)),
+		resolution: resolutionField.shape(rawParameter(this, resolutionField)),
 	});
-	const extra: IDataObject = choice.success
-		? {
-				estimatedCredits: estimateCredits(
-					choice.data.model,
-					choice.data.duration,
-					choice.data.resolution,
-				),
-			}
-		: {};
-	const download = downloadChoice(this.getNode(), readOptions(this), true);
+	const extra: IDataObject = estimatedCredits === null ? {} : { estimatedCredits };
+	const download = downloadChoice(readOptions(this, videoDownloadFields));
 	if (download === null || task.status !== 'succeeded') {
-		const item = await taskToItem.call(this, task, null, extra);
+		const item = await taskToItem.call(this, task, { extra });
 		return {
 			workflowData: [[{ ...item, pairedItem: { item: 0 } }]],
 			webhookResponse: { received: true },
@@ -80,7 +119,7 @@ export async function resume(this: IWebhookFunctions): Promise<IWebhookResponseD
 	this.getResponseObject().status(200).json({ received: true });
 	let item: INodeExecutionData;
 	try {
-		item = await taskToItem.call(this, task, download, extra);
+		item = await taskToItem.call(this, task, { download, extra });
 	} catch (error) {
 		// The API was told the callback arrived, so it will not send it again: the run goes on.
 		const { message, description } =
@@ -92,7 +131,7 @@ export async function resume(this: IWebhookFunctions): Promise<IWebhookResponseD
 			message,
 			description: description || 'Use Get Task with the task ID to fetch the video again.',
 		};
-		item = await taskToItem.call(this, task, null, { ...extra, downloadError });
+		item = await taskToItem.call(this, task, { extra: { ...extra, downloadError } });
 	}
 	return { workflowData: [[{ ...item, pairedItem: { item: 0 } }]], noWebhookResponse: true };
 }

@@ -1,25 +1,22 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { DownloadChoice } from '../../helpers/options';
+import type { DownloadChoice } from '../../helpers/downloadOptions';
+import { downloadFields } from '../../helpers/downloadOptions';
+import type { ValueOf } from '../../helpers/fields';
+import { numberField, optionsField } from '../../helpers/fields';
 import { pollUntilDone } from '../../helpers/polling';
-import type { WaitOptions } from '../../helpers/schemas';
 import type { NormalisedTask } from '../../helpers/task';
 import { normaliseTask } from '../../helpers/task';
 import { isTransient, READ_TIMEOUT_MS, readTask, retryAfterSeconds } from '../../transport';
-import type { Batch, Pace } from '../batch';
+import type { Batch } from '../batch';
 import { taskToItem } from '../taskItem';
 
 /** How far past Max Wait the last read may run. */
 const READ_GRACE_MS = 3000;
 
 /** How Generate Video waits for its job. */
-export const waitModeField: INodeProperties = {
+export const waitModeField = optionsField({
 	displayName: 'Wait Mode',
 	name: 'waitMode',
 	type: 'options',
@@ -44,11 +41,24 @@ export const waitModeField: INodeProperties = {
 				'Output the task ID at once; read the result later with Get Task or a Hailuo Trigger',
 		},
 	],
-};
+});
 
-/** The options that bound a wait, listed in the Generate Video options collection. */
-export const waitOptionFields: INodeProperties[] = [
-	{
+export const pollIntervalField = numberField({
+	displayName: 'Poll Interval (Seconds)',
+	name: 'pollInterval',
+	type: 'number',
+	default: 10,
+	typeOptions: { minValue: 2, maxValue: 600 },
+	description: 'How often to check an unfinished task',
+	displayOptions: { show: { '/waitMode': ['poll'] } },
+});
+
+/** The video a wait saves: its options show while Generate Video waits. */
+export const videoDownloadFields = downloadFields(true, { '/waitMode': ['poll', 'callback'] });
+
+/** The options that bound a wait, and the video it saves, in the Generate Video options. */
+export const waitFields = [
+	numberField({
 		displayName: 'Max Wait (Seconds)',
 		name: 'maxWait',
 		type: 'number',
@@ -56,8 +66,8 @@ export const waitOptionFields: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: 3600 },
 		description: 'How long to wait for the video before giving up (up to one hour)',
 		displayOptions: { show: { '/waitMode': ['poll', 'callback'] } },
-	},
-	{
+	}),
+	optionsField({
 		displayName: 'On Timeout',
 		name: 'onTimeout',
 		type: 'options',
@@ -75,17 +85,17 @@ export const waitOptionFields: INodeProperties[] = [
 			},
 		],
 		displayOptions: { show: { '/waitMode': ['poll'] } },
-	},
-	{
-		displayName: 'Poll Interval (Seconds)',
-		name: 'pollInterval',
-		type: 'number',
-		default: 10,
-		typeOptions: { minValue: 2, maxValue: 600 },
-		description: 'How often to check an unfinished task',
-		displayOptions: { show: { '/waitMode': ['poll'] } },
-	},
-];
+	}),
+	pollIntervalField,
+	...videoDownloadFields,
+] as const;
+
+interface WaitOptions {
+	waitMode: ValueOf<typeof waitModeField>;
+	pollInterval: number;
+	maxWait: number;
+	onTimeout: ValueOf<(typeof waitFields)[1]>;
+}
 
 /**
  * "Wait Until Done (Poll)": reads the task until it finishes, then outputs it (and the video).
@@ -94,12 +104,7 @@ export const waitOptionFields: INodeProperties[] = [
 export async function waitForVideo(
 	this: IExecuteFunctions,
 	created: NormalisedTask & { taskId: string },
-	{
-		wait,
-		pace,
-		download,
-		extra,
-	}: { wait: WaitOptions; pace: Pace; download: DownloadChoice; extra: IDataObject },
+	{ wait, download, extra }: { wait: WaitOptions; download: DownloadChoice; extra: IDataObject },
 	i: number,
 	batch: Batch,
 ): Promise<INodeExecutionData> {
@@ -109,7 +114,7 @@ export async function waitForVideo(
 	const deadline = startedAt + wait.maxWait * 1000;
 	const outcome = await pollUntilDone({
 		fetchTask: async () => {
-			const body = await batch.read(pace, async () => {
+			const body = await batch.read(async () => {
 				// A read that hangs must not hold the node much past Max Wait.
 				const left = Math.max(deadline - Date.now(), 0);
 				return await readTask.call(this, taskId, Math.min(READ_TIMEOUT_MS, left + READ_GRACE_MS));
@@ -148,13 +153,10 @@ export async function waitForVideo(
 	if (outcome.kind === 'timeout') {
 		const state = outcome.task?.rawStatus ?? 'no state yet';
 		if (wait.onTimeout === 'output') {
-			return await taskToItem.call(
-				this,
-				outcome.task ?? created,
-				null,
-				{ ...extra, ...trace, timedOut: true },
-				i,
-			);
+			return await taskToItem.call(this, outcome.task ?? created, {
+				extra: { ...extra, ...trace, timedOut: true },
+				itemIndex: i,
+			});
 		}
 		throw new NodeOperationError(
 			node,
@@ -185,5 +187,9 @@ export async function waitForVideo(
 			},
 		);
 	}
-	return await taskToItem.call(this, task, download, { ...extra, ...trace }, i);
+	return await taskToItem.call(this, task, {
+		download,
+		extra: { ...extra, ...trace },
+		itemIndex: i,
+	});
 }

@@ -5,7 +5,6 @@ import {
 	answerForModel,
 	explainForModel,
 	runsAsTool,
-	withToolDefaults,
 } from '../../../../nodes/Hailuo/actions/toolMode';
 
 const node = (type: string) => ({ name: 'Hailuo', type }) as INode;
@@ -24,17 +23,6 @@ describe('runsAsTool', () => {
 	test('a normal run is no tool call, on hosts with or without isToolExecution()', () => {
 		expect(runsAsTool(context('n8n-nodes-hailuo.hailuo', () => false))).toBe(false);
 		expect(runsAsTool(context('n8n-nodes-hailuo.hailuo'))).toBe(false);
-	});
-});
-
-describe('withToolDefaults', () => {
-	test('fills only what the user left unset, and only for a tool', () => {
-		expect(withToolDefaults(true, { pollInterval: 5 })).toEqual({
-			download: false,
-			pollInterval: 5,
-			onTimeout: 'output',
-		});
-		expect(withToolDefaults(false, { pollInterval: 5 })).toEqual({ pollInterval: 5 });
 	});
 });
 

@@ -85,7 +85,8 @@ test('a rate-limited answer halves the pace once and pauses everyone for Retry-A
 	// The fifth request was refused; nothing else starts for the 2 s it asked for.
 	const refusedAt = starts[4];
 	expect(starts.filter((at) => at > refusedAt && at < refusedAt + 2000)).toEqual([]);
-	expect(governor.counts).toEqual({ sent: 30, rateLimited: 1 });
+	// None is dropped: every request runs in the end.
+	expect(sent).toBe(30);
 	// Then at about half the pace, recovering gently: never above 10 per second.
 	const after = starts.filter((at) => at >= refusedAt + 2000);
 	expect(after[1] - after[0]).toBeGreaterThanOrEqual(190);
@@ -111,7 +112,6 @@ test('refusals of requests that were already in flight halve the pace only once'
 	await time.settle();
 	await all;
 	expect(governor.currentRate).toBe(4);
-	expect(governor.counts.rateLimited).toBe(4);
 });
 
 test('good answers win the pace back, never past the maximum', async () => {

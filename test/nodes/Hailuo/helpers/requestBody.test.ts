@@ -1,15 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { RequestFields } from '../../../../nodes/Hailuo/helpers/requestBody';
 import {
 	buildRequestBody,
 	checkRequestBody,
-	MAX_BODY_BYTES,
-	sentImageProblem,
-	unreachableResumeOrigin,
+	imageProblem,
 } from '../../../../nodes/Hailuo/helpers/requestBody';
-import type { GenerateVideoParameters } from '../../../../nodes/Hailuo/helpers/schemas';
 
-const parameters: GenerateVideoParameters = {
+const fields: RequestFields = {
 	prompt: 'Steam rises from the cup [Push in]',
 	model: 'hailuo/2-3-image-to-video-standard',
 	duration: '6',
@@ -17,32 +15,46 @@ const parameters: GenerateVideoParameters = {
 	callbackUrl: undefined,
 	extraBody: {},
 };
-const image = 'https://example.com/cup.jpg';
+const url = 'https://example.com/cup.jpg';
+const fromUrlField = (value: unknown = url) => ({ value, field: 'Image URL' });
 const png = `data:image/png;base64,${Buffer.from('\x89PNG\r\n\x1a\nrest').toString('base64')}`;
+const fromBinary = { value: png, field: 'Input Binary Field' };
 
-/** The body the node would send with these Extra Body Fields, and what the check says of it. */
+/** What the check says of the body the node would send with these fields. */
+const check = (change: Partial<RequestFields>, image = fromUrlField(), callbackUrl?: unknown) =>
+	checkRequestBody(buildRequestBody({ ...fields, ...change }, image, callbackUrl));
+
+/** The same, with these Extra Body Fields. */
 const withExtra = (extraBody: IDataObject, callbackUrl?: string) =>
-	checkRequestBody(
-		buildRequestBody({ ...parameters, extraBody }, image, callbackUrl),
-		new Set(Object.keys(extraBody)),
-	);
+	check({ extraBody }, fromUrlField(), callbackUrl);
 
 describe('buildRequestBody', () => {
 	test('the node fields, the callback URL, then Extra Body Fields merged last', () => {
 		expect(
 			buildRequestBody(
-				{ ...parameters, extraBody: { seed: 42, duration: '10' } },
-				image,
+				{ ...fields, extraBody: { seed: 42, duration: '10' } },
+				fromUrlField(),
 				'https://n8n.example.com/hook',
 			),
 		).toEqual({
-			model: 'hailuo/2-3-image-to-video-standard',
-			prompt: 'Steam rises from the cup [Push in]',
-			image,
-			duration: '10',
-			resolution: '768P',
-			callback_url: 'https://n8n.example.com/hook',
-			seed: 42,
+			body: {
+				model: 'hailuo/2-3-image-to-video-standard',
+				prompt: 'Steam rises from the cup [Push in]',
+				image: url,
+				duration: '10',
+				resolution: '768P',
+				callback_url: 'https://n8n.example.com/hook',
+				seed: 42,
+			},
+			sources: {
+				model: 'Model',
+				prompt: 'Prompt',
+				image: 'Image URL',
+				duration: 'Extra Body Fields',
+				resolution: 'Resolution',
+				callback_url: 'Callback URL',
+				seed: 'Extra Body Fields',
+			},
 		});
 	});
 });
@@ -108,33 +120,18 @@ describe('checkRequestBody: what Extra Body Fields may not send', () => {
 	});
 
 	test('a 10 s × 1080P mix of the node field and an extra key names the extra key', () => {
-		const body = buildRequestBody(
-			{ ...parameters, duration: '10', extraBody: { resolution: '1080P' } },
-			image,
-			undefined,
-		);
-		expect(checkRequestBody(body, new Set(['resolution']))).toEqual({
+		expect(check({ duration: '10', extraBody: { resolution: '1080P' } })).toEqual({
 			field: 'Extra Body Fields',
 			problem: expect.stringContaining('"resolution" 10 s is only available at 768P'),
 		});
 	});
 
-	test("a problem in the node's own fields names the field", () => {
-		const body = buildRequestBody(
-			{ ...parameters, duration: '10', resolution: '1080P' },
-			image,
-			undefined,
-		);
-		expect(checkRequestBody(body, new Set())).toEqual({
-			field: 'Duration',
-			problem: expect.stringContaining('only available at 768P'),
-		});
-	});
-
 	test('the whole body is capped', () => {
-		const body: IDataObject = { ...buildRequestBody(parameters, png, undefined) };
-		body.padding = 'x'.repeat(MAX_BODY_BYTES);
-		expect(checkRequestBody(body, new Set())?.problem).toMatch(/the request would be .* MB/);
+		const found = check({ extraBody: { padding: 'x'.repeat(14 * 1024 * 1024) } }, fromBinary);
+		expect(found).toEqual({
+			field: 'Extra Body Fields',
+			problem: expect.stringMatching(/^the request would be 14\.0 MB; at most .* MB is sent$/),
+		});
 	});
 });
 
@@ -157,48 +154,101 @@ describe('checkRequestBody: what Extra Body Fields may send', () => {
 	});
 
 	test('an inline image from Binary File From Input passes', () => {
-		expect(
-			checkRequestBody(buildRequestBody(parameters, png, undefined), new Set()),
-		).toBeUndefined();
+		expect(check({}, fromBinary)).toBeUndefined();
 	});
 });
 
-describe('sentImageProblem', () => {
-	test('an inline image of exactly 10 MB passes', () => {
+describe('imageProblem', () => {
+	test('an inline image of exactly 10 MB passes, one byte more does not', () => {
 		const bytes = 10 * 1024 * 1024;
 		const base64 = 'A'.repeat(Math.floor(bytes / 3) * 4) + 'AA==';
-		expect(sentImageProblem(`data:image/jpeg;base64,${base64}`)).toBeUndefined();
+		expect(imageProblem(`data:image/jpeg;base64,${base64}`)).toBeUndefined();
+		expect(imageProblem(`data:image/jpeg;base64,${base64.slice(0, -4)}AAA=`)).toContain(
+			'at most 10 MB',
+		);
 	});
 });
 
-describe('unreachableResumeOrigin: a resume URL the API could never call', () => {
-	const resume = (origin: string) => `${origin}/webhook-waiting/42?signature=abc`;
+describe("checkRequestBody: the node's own fields, named as the node shows them", () => {
+	test('shaped fields that keep every rule pass', () => {
+		expect(check({ duration: '10' })).toBeUndefined();
+		expect(check({ model: 'hailuo/2-3-image-to-video-pro', resolution: '1080P' })).toBeUndefined();
+	});
 
-	test('a resume URL on this machine only, with the API elsewhere, is named by its origin alone', () => {
-		expect(
-			unreachableResumeOrigin(resume('http://localhost:5678'), 'https://apiin.one/api/v1'),
-		).toBe('http://localhost:5678');
-		expect(
-			unreachableResumeOrigin(resume('http://127.0.0.1:5678'), 'https://proxy.example.com/v1'),
-		).toBe('http://127.0.0.1:5678');
-		expect(unreachableResumeOrigin(resume('http://[::1]:80'), 'http://10.0.0.9/api/v1')).toBe(
-			'http://[::1]',
+	test.each([
+		[{ prompt: '' }, 'Prompt', 'must not be empty'],
+		[{ prompt: undefined }, 'Prompt', 'a value is required'],
+		[{ prompt: '   \n ' }, 'Prompt', 'must not be empty'],
+		[{ prompt: 'x'.repeat(2001) }, 'Prompt', 'at most 2000 characters'],
+		[{ prompt: 5 }, 'Prompt', 'must be text'],
+		[{ duration: undefined }, 'Duration', 'allowed: "6", "10"'],
+		[{ duration: '10', resolution: '1080P' }, 'Duration', 'only available at 768P'],
+		[{ duration: '8' }, 'Duration', 'allowed: "6", "10"'],
+		[{ resolution: '4K' }, 'Resolution', 'allowed: "768P", "1080P"'],
+		// The Model field offers its choices only; a new model goes through Extra Body Fields.
+		[{ model: 'hailuo-2-3' }, 'Model', 'allowed: "hailuo/2-3-image-to-video-standard"'],
+		[{ model: undefined }, 'Model', 'allowed: "hailuo/2-3-image-to-video-standard"'],
+	])('refuses %j naming "%s"', (change, label, problem) => {
+		const found = check(change);
+		expect(found?.field).toBe(label);
+		expect(found?.problem).toContain(problem);
+		// A dropdown's value is text by then: no "(as text)" for the node's own field.
+		expect(found?.problem).not.toContain('(as text)');
+	});
+
+	test.each([
+		['mailto:me@example.com', 'must be an http:// or https:// URL'],
+		[`https://example.com/${'a'.repeat(2100)}`, 'at most 2048 characters'],
+		[5, 'must be text'],
+	])('refuses the Callback URL %p', (callbackUrl, problem) => {
+		expect(check({}, fromUrlField(), callbackUrl)).toEqual({
+			field: 'Callback URL',
+			problem: expect.stringContaining(problem),
+		});
+	});
+
+	test.each([
+		'',
+		'ftp://example.com/a.jpg',
+		'not a url',
+		'javascript:alert(1)',
+		'file:///etc/passwd',
+		'data:image/png;base64,iVBORw0KGgo=',
+	])('refuses the Image URL %p, pointing files to the other Image Source', (imageUrl) => {
+		expect(check({}, fromUrlField(imageUrl))).toEqual({
+			field: 'Image URL',
+			problem: expect.stringMatching(
+				/^must be a public http:\/\/ or https:\/\/ URL .*set "Image Source" to "Binary File From Input"$/,
+			),
+		});
+	});
+
+	test.each([
+		['http://127.0.0.1/a.jpg', '127.0.0.1 is a loopback address'],
+		['http://localhost:8080/a.jpg', 'localhost is a local name'],
+		['http://[::1]/a.jpg', '[::1] is a loopback address'],
+		['http://2130706433/a.jpg', '127.0.0.1 is a loopback address'],
+		['http://0x7f.1/a.jpg', '127.0.0.1 is a loopback address'],
+		['http://[::ffff:127.0.0.1]/a.jpg', 'an IPv6 form of a loopback address'],
+		['https://169.254.169.254/latest/meta-data/', 'link-local'],
+		['https://10.0.0.5/a.jpg', 'private network'],
+		['https://192.168.0.2/a.jpg', 'private network'],
+	])('refuses the Image URL %p as not public', (imageUrl, reason) => {
+		const found = check({}, fromUrlField(imageUrl));
+		expect(found?.field).toBe('Image URL');
+		expect(found?.problem).toMatch(
+			new RegExp(
+				`^its host .*${reason.replace(/[[\]().]/g, '\\$&')}.*` +
+					'the provider fetches the image from the internet, so it must be a public address',
+			),
 		);
 	});
 
-	test('an API on this machine too (the sandbox, a local proxy) can call it', () => {
-		for (const api of ['http://127.0.0.1:8787/api/v1', 'http://localhost/api/v1']) {
-			expect(unreachableResumeOrigin(resume('http://localhost:5678'), api)).toBeUndefined();
-		}
-	});
-
-	test('a resume URL on a network address or a public name is left to the operator', () => {
-		for (const origin of [
-			'https://n8n.example.com',
-			'http://10.0.0.5:5678',
-			'http://n8n-main:5678',
-		]) {
-			expect(unreachableResumeOrigin(resume(origin), 'https://apiin.one/api/v1')).toBeUndefined();
-		}
+	test('an Image URL of 2048 characters passes, of 2049 not', () => {
+		const at = (length: number) => url + 'a'.repeat(length - url.length);
+		expect(check({}, fromUrlField(at(2048)))).toBeUndefined();
+		expect(check({}, fromUrlField(at(2049)))?.problem).toBe(
+			'must be at most 2048 characters (it has 2049)',
+		);
 	});
 });

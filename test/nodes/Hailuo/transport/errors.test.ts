@@ -4,7 +4,6 @@ import { NodeApiError } from 'n8n-workflow';
 import {
 	isTransient,
 	mapApiError,
-	redact,
 	retryAfterSeconds,
 } from '../../../../nodes/Hailuo/transport/errors';
 
@@ -99,12 +98,5 @@ describe('isTransient', () => {
 
 	test('other errors are not transient', () => {
 		expect(isTransient(new Error('boom'))).toBe(false);
-	});
-});
-
-describe('redact', () => {
-	test('replaces every occurrence, leaves short keys alone', () => {
-		expect(redact(`${key}/${key}`, key)).toBe('***/***');
-		expect(redact('abc', '')).toBe('abc');
 	});
 });

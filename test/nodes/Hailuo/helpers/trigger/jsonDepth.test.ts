@@ -1,4 +1,7 @@
-import { jsonNestingExceeds, MAX_JSON_DEPTH } from '../../../../nodes/Hailuo/helpers/jsonDepth';
+import {
+	jsonNestingExceeds,
+	MAX_JSON_DEPTH,
+} from '../../../../../nodes/Hailuo/helpers/trigger/jsonDepth';
 
 const nested = (depth: number, open = '{"a":', close = '}', inner = '1') =>
 	Buffer.from(`${open.repeat(depth - 1)}{"v":${inner}}${close.repeat(depth - 1)}`);

@@ -6,7 +6,7 @@ import {
 	verifyHmacHeader,
 	verifyStandardWebhook,
 	verifyUrlToken,
-} from '../../../../nodes/Hailuo/helpers/verify';
+} from '../../../../../nodes/Hailuo/helpers/trigger/verify';
 
 /** Signs like a Standard Webhooks sender (the test's own implementation of the spec). */
 function standardHeaders(

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 
-import type { NormalisedTask } from './task';
+import type { NormalisedTask } from '../task';
 
 /** What a delivery is, measured against the ones before it. */
-export type DeliveryState = 'new' | 'duplicate' | 'inProgress';
+type DeliveryState = 'new' | 'duplicate' | 'inProgress';
 
 /**
  * Remembers deliveries for a while so a retried or doubled webhook starts one execution, not two.
@@ -40,13 +40,6 @@ export class RecentDeliveries {
 	/** The delivery failed: its copies are new again. */
 	forget(keys: string[]): void {
 		for (const key of keys) this.seen.delete(key);
-	}
-
-	/** Records the keys as done at once; says whether any of them was already seen inside the window. */
-	checkAndRemember(keys: string[], now: number): boolean {
-		const state = this.begin(keys, now);
-		this.settle(keys, now);
-		return state !== 'new';
 	}
 
 	private record(keys: string[], now: number, done: boolean): void {

@@ -1,4 +1,4 @@
-import { publicHeaders } from '../../../../nodes/Hailuo/helpers/deliveryHeaders';
+import { publicHeaders } from '../../../../../nodes/Hailuo/helpers/trigger/deliveryHeaders';
 
 const TOKEN = 'urltoken_0123456789abcdef';
 const WHSEC = 'whsec_c2VjcmV0LWtleS1ieXRlcy0xMjM0NTY=';

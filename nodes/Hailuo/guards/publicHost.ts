@@ -1,3 +1,5 @@
+import { isHttpUrl } from './url';
+
 /**
  * Whether a URL's host is an address the provider can reach on the public internet, judged from
  * the host as WHATWG URL normalises it (so `2130706433`, `0x7f.1` and `[::ffff:127.0.0.1]` are
@@ -113,4 +115,16 @@ export function isThisMachineOnly(hostname: string): boolean {
 	if (host === 'localhost' || host.endsWith('.localhost')) return true;
 	const reason = nonPublicHostReason(host) ?? '';
 	return /loopback|unspecified/.test(reason);
+}
+
+/**
+ * The origin of a "Wait for Callback" resume URL the API could never call: n8n built it on this
+ * machine only (no `N8N_WEBHOOK_URL` where the run executes, e.g. on a queue-mode worker) while the
+ * API's Base URL is elsewhere. Undefined when the API may reach it (or both are on this machine).
+ */
+export function unreachableResumeOrigin(resumeUrl: string, apiBaseUrl: string): string | undefined {
+	if (!isHttpUrl(resumeUrl) || !isHttpUrl(apiBaseUrl)) return undefined;
+	const resume = new URL(resumeUrl.trim());
+	if (!isThisMachineOnly(resume.hostname)) return undefined;
+	return isThisMachineOnly(new URL(apiBaseUrl.trim()).hostname) ? undefined : resume.origin;
 }

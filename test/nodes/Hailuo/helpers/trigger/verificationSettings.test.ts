@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 
-import type { VerificationParameters } from '../../../../nodes/Hailuo/helpers/verificationSettings';
-import { checkVerificationSettings } from '../../../../nodes/Hailuo/helpers/verificationSettings';
+import type { IHookFunctions } from 'n8n-workflow';
+
+import type { VerificationParameters } from '../../../../../nodes/Hailuo/helpers/trigger/verificationSettings';
+import {
+	checkVerificationSettings,
+	readVerificationSettings,
+} from '../../../../../nodes/Hailuo/helpers/trigger/verificationSettings';
 
 const WHSEC = `whsec_${randomBytes(24).toString('base64')}`;
 const parameters = (change: Partial<VerificationParameters>): VerificationParameters => ({
@@ -87,5 +92,29 @@ describe('secrets too weak to check anything are refused, naming the field', () 
 			parameters({ verification: 'hmacHeader', secret: 'x'.repeat(20), [name]: value }),
 		);
 		expect(check).toMatchObject({ ok: false, field });
+	});
+});
+
+describe('readVerificationSettings: the node as configured, unset parameters at their declared defaults', () => {
+	const node = (parameters: Record<string, unknown>) =>
+		({
+			getNodeParameter: (name: string, fallback: unknown) => parameters[name] ?? fallback,
+		}) as unknown as IHookFunctions;
+
+	test('a new trigger (URL token by default, none entered yet) is refused for its URL Token', () => {
+		expect(readVerificationSettings(node({}))).toMatchObject({ ok: false, field: 'URL Token' });
+	});
+
+	test('HMAC with only a secret entered signs in the default header and encoding', () => {
+		const secret = 'x'.repeat(20);
+		expect(readVerificationSettings(node({ verification: 'hmacHeader', secret }))).toEqual({
+			ok: true,
+			settings: {
+				verification: 'hmacHeader',
+				secret,
+				signatureHeader: 'x-signature',
+				encoding: 'hex',
+			},
+		});
 	});
 });

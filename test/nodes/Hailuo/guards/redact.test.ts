@@ -1,4 +1,4 @@
-import { redactJson } from '../../../../nodes/Hailuo/helpers/redactJson';
+import { redact, redactJson } from '../../../../nodes/Hailuo/guards/redact';
 
 const KEY = 'aio_secret_key_0123456789';
 
@@ -21,4 +21,9 @@ test('removes the API key from every text and key, at any depth, leaving the res
 test('no key, nothing changes', () => {
 	const json = { a: 'aio_', b: ['c'] };
 	expect(redactJson(json, '')).toEqual(json);
+});
+
+test('redact replaces every occurrence, and leaves text alone for a key too short to be one', () => {
+	expect(redact(`${KEY}/${KEY}`, KEY)).toBe('***/***');
+	expect(redact('abc', '')).toBe('abc');
 });

@@ -1,7 +1,29 @@
-import { hmacSecretProblem, standardWebhookKey } from './verify';
+import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-export const VERIFICATIONS = ['urlToken', 'standardWebhooks', 'hmacHeader', 'none'] as const;
-export type Verification = (typeof VERIFICATIONS)[number];
+import type { Field, ValueOf } from '../fields';
+import { rawParameter } from '../parameters';
+import {
+	secretField,
+	signatureEncodingField,
+	signatureHeaderField,
+	urlTokenField,
+	verificationField,
+} from './triggerFields';
+import type { Headers, Verdict } from './verify';
+import {
+	hmacSecretProblem,
+	standardWebhookKey,
+	verifyHmacHeader,
+	verifyStandardWebhook,
+	verifyUrlToken,
+} from './verify';
+
+const VERIFICATIONS = verificationField.values;
+export type Verification = ValueOf<typeof verificationField>;
+type Encoding = ValueOf<typeof signatureEncodingField>;
+
+const label = (entry: Field) => entry.property.displayName;
+const quoted = (values: readonly string[]) => values.map((value) => `"${value}"`);
 
 /** The trigger's verification parameters as n8n hands them over (expressions already resolved). */
 export interface VerificationParameters {
@@ -12,12 +34,12 @@ export interface VerificationParameters {
 	signatureEncoding: unknown;
 }
 
-export interface VerificationSettings {
+interface VerificationSettings {
 	verification: Verification;
 	/** The URL token or the signing secret; empty for "none". */
 	secret: string;
 	signatureHeader: string;
-	encoding: 'hex' | 'base64';
+	encoding: Encoding;
 }
 
 export type SettingsCheck =
@@ -30,7 +52,10 @@ const isVerification = (value: unknown): value is Verification =>
 /** A parameter's value as an error message may quote it: short, and never a secret's field. */
 const shown = (value: unknown): string => (JSON.stringify(value) ?? 'nothing').slice(0, 60);
 
-const ALLOWED = VERIFICATIONS.map((value) => `"${value}"`).join(', ');
+const ALLOWED = quoted(VERIFICATIONS).join(', ');
+const ENCODINGS = quoted(signatureEncodingField.values).join(' or ');
+const isEncoding = (value: unknown): value is Encoding =>
+	signatureEncodingField.values.some((encoding) => encoding === value);
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
 
@@ -43,12 +68,13 @@ export function checkVerificationSettings(parameters: VerificationParameters): S
 	if (!isVerification(verification)) {
 		return {
 			ok: false,
-			field: 'Verification',
+			field: label(verificationField),
 			problem: `${shown(verification)} is not one of ${ALLOWED}`,
 			fix: `Choose one of ${ALLOWED}; an expression must give exactly one of them, in this letter case.`,
 		};
 	}
-	const base = { verification, secret: '', signatureHeader: '', encoding: 'hex' as const };
+	const encoding = signatureEncodingField.property.default;
+	const base = { verification, secret: '', signatureHeader: '', encoding };
 	if (verification === 'none') return { ok: true, settings: base };
 
 	if (verification === 'urlToken') {
@@ -56,7 +82,7 @@ export function checkVerificationSettings(parameters: VerificationParameters): S
 		if (!/^[A-Za-z0-9_-]{16,128}$/.test(token)) {
 			return {
 				ok: false,
-				field: 'URL Token',
+				field: label(urlTokenField),
 				problem: 'it must be 16 to 128 letters, digits, "-" or "_"',
 				fix: 'Use a long random string, e.g. the output of `openssl rand -hex 24`.',
 			};
@@ -68,7 +94,7 @@ export function checkVerificationSettings(parameters: VerificationParameters): S
 	if (secret === '') {
 		return {
 			ok: false,
-			field: 'Secret',
+			field: label(secretField),
 			problem: 'it is empty',
 			fix: 'Enter the signing secret the sender uses, or choose another verification.',
 		};
@@ -78,7 +104,7 @@ export function checkVerificationSettings(parameters: VerificationParameters): S
 		if ('reason' in key) {
 			return {
 				ok: false,
-				field: 'Secret',
+				field: label(secretField),
 				problem: key.reason,
 				fix: 'Paste the whole "whsec_…" secret the sender shows (base64 of at least 16 random bytes).',
 			};
@@ -90,7 +116,7 @@ export function checkVerificationSettings(parameters: VerificationParameters): S
 	if (weak) {
 		return {
 			ok: false,
-			field: 'Secret',
+			field: label(secretField),
 			problem: weak,
 			fix: 'Use a long random signing secret, e.g. the output of `openssl rand -hex 24`, on both sides.',
 		};
@@ -99,19 +125,52 @@ export function checkVerificationSettings(parameters: VerificationParameters): S
 	if (!HEADER_NAME.test(signatureHeader)) {
 		return {
 			ok: false,
-			field: 'Signature Header',
+			field: label(signatureHeaderField),
 			problem: 'it is not a header name',
 			fix: 'Enter the name of the header that carries the signature, e.g. x-signature.',
 		};
 	}
-	const encoding = parameters.signatureEncoding;
-	if (encoding !== 'hex' && encoding !== 'base64') {
+	const given = parameters.signatureEncoding;
+	if (!isEncoding(given)) {
 		return {
 			ok: false,
-			field: 'Signature Encoding',
-			problem: `${shown(encoding)} is not "hex" or "base64"`,
-			fix: 'Choose "hex" or "base64".',
+			field: label(signatureEncodingField),
+			problem: `${shown(given)} is not ${ENCODINGS}`,
+			fix: `Choose ${ENCODINGS}.`,
 		};
 	}
-	return { ok: true, settings: { verification, secret, signatureHeader, encoding } };
+	return { ok: true, settings: { verification, secret, signatureHeader, encoding: given } };
+}
+
+/** The settings as the node has them, checked the same way at activation and on every delivery. */
+export const readVerificationSettings = (context: IHookFunctions | IWebhookFunctions) =>
+	checkVerificationSettings({
+		verification: rawParameter(context, verificationField),
+		urlToken: rawParameter(context, urlTokenField),
+		secret: rawParameter(context, secretField),
+		signatureHeader: rawParameter(context, signatureHeaderField),
+		signatureEncoding: rawParameter(context, signatureEncodingField),
+	});
+
+/** The delivery checked by the chosen scheme, on the raw body. */
+export function verifyDelivery(
+	settings: VerificationSettings,
+	raw: Buffer,
+	headers: Headers,
+	path: string,
+): Verdict {
+	switch (settings.verification) {
+		case 'urlToken':
+			return verifyUrlToken(path.split('/').pop(), settings.secret);
+		case 'standardWebhooks':
+			return verifyStandardWebhook(raw, headers, settings.secret, Math.floor(Date.now() / 1000));
+		case 'hmacHeader':
+			return verifyHmacHeader(raw, headers, {
+				secret: settings.secret,
+				headerName: settings.signatureHeader,
+				encoding: settings.encoding,
+			});
+		case 'none':
+			return { ok: true };
+	}
 }

@@ -5,10 +5,10 @@ export type Verdict = { ok: true; deliveryId?: string } | { ok: false; reason: s
 
 export type Headers = Record<string, string | string[] | undefined>;
 
-export const TIMESTAMP_TOLERANCE_SECONDS = 5 * 60;
+const TIMESTAMP_TOLERANCE_SECONDS = 5 * 60;
 
 /** The fewest bytes a Standard Webhooks key and the fewest characters an HMAC secret may have. */
-export const MIN_SECRET_LENGTH = 16;
+const MIN_SECRET_LENGTH = 16;
 
 const SHA256_BYTES = 32;
 
@@ -33,7 +33,7 @@ export function safeEqual(presented: string | Buffer, expected: string | Buffer)
  * Strict base64: only the canonical text of its bytes passes (padding included, nothing after it,
  * no stray characters that Node's lenient decoder would skip).
  */
-export function decodeCanonicalBase64(text: string): Buffer | undefined {
+function decodeCanonicalBase64(text: string): Buffer | undefined {
 	if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) return undefined;
 	const bytes = Buffer.from(text, 'base64');
 	return bytes.toString('base64') === text ? bytes : undefined;

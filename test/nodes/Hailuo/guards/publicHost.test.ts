@@ -1,7 +1,8 @@
 import {
 	isThisMachineOnly,
 	nonPublicHostReason,
-} from '../../../../nodes/Hailuo/helpers/publicHost';
+	unreachableResumeOrigin,
+} from '../../../../nodes/Hailuo/guards/publicHost';
 
 /** The host as the node sees it: WHATWG URL's normalised hostname. */
 const reasonFor = (url: string) => nonPublicHostReason(new URL(url).hostname);
@@ -93,5 +94,37 @@ describe('isThisMachineOnly', () => {
 		['https://apiin.one/api/v1', false],
 	])('%s → %s', (url, expected) => {
 		expect(isThisMachineOnly(new URL(url).hostname)).toBe(expected);
+	});
+});
+
+describe('unreachableResumeOrigin: a resume URL the API could never call', () => {
+	const resume = (origin: string) => `${origin}/webhook-waiting/42?signature=abc`;
+
+	test('a resume URL on this machine only, with the API elsewhere, is named by its origin alone', () => {
+		expect(
+			unreachableResumeOrigin(resume('http://localhost:5678'), 'https://apiin.one/api/v1'),
+		).toBe('http://localhost:5678');
+		expect(
+			unreachableResumeOrigin(resume('http://127.0.0.1:5678'), 'https://proxy.example.com/v1'),
+		).toBe('http://127.0.0.1:5678');
+		expect(unreachableResumeOrigin(resume('http://[::1]:80'), 'http://10.0.0.9/api/v1')).toBe(
+			'http://[::1]',
+		);
+	});
+
+	test('an API on this machine too (the sandbox, a local proxy) can call it', () => {
+		for (const api of ['http://127.0.0.1:8787/api/v1', 'http://localhost/api/v1']) {
+			expect(unreachableResumeOrigin(resume('http://localhost:5678'), api)).toBeUndefined();
+		}
+	});
+
+	test('a resume URL on a network address or a public name is left to the operator', () => {
+		for (const origin of [
+			'https://n8n.example.com',
+			'http://10.0.0.5:5678',
+			'http://n8n-main:5678',
+		]) {
+			expect(unreachableResumeOrigin(resume(origin), 'https://apiin.one/api/v1')).toBeUndefined();
+		}
 	});
 });
