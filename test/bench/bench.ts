@@ -16,7 +16,8 @@ import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 
-import { hailuoWorkflow, runWorkflow } from '../harness/n8n';
+import { runWorkflow } from '../harness/n8n';
+import { generateVideoNode } from '../harness/workflows';
 import { SandboxApi } from '../sandbox/server';
 
 export const JOBS = 20;
@@ -100,13 +101,13 @@ async function largeBatch(
 	limit?: number,
 ): Promise<LargeBatch> {
 	await sandbox.reset({ jobMs: LARGE.jobMs, rateLimitPerSecond: limit });
-	const workflow = hailuoWorkflow({
-		operation: 'generateVideo',
-		prompt: '={{ "product shot " + $json.n }}',
-		imageUrl: 'https://example.com/p.jpg',
-		waitMode: 'poll',
-		options: { download: false, maxWait: 3600 },
-	});
+	const workflow = [
+		generateVideoNode({
+			prompt: '={{ "product shot " + $json.n }}',
+			waitMode: 'poll',
+			options: { download: false, maxWait: 3600 },
+		}),
+	];
 	const baseRss = process.memoryUsage().rss;
 	let peakRss = baseRss;
 	const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
@@ -146,14 +147,13 @@ const seconds = (ms: number) => (ms / 1000).toFixed(2);
 
 async function batch(sandbox: SandboxApi): Promise<NonNullable<BenchFigures['batch']>> {
 	const credentials = { hailuoApi: { apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl } };
-	const workflow = (pace: object = RAISED_PACE) =>
-		hailuoWorkflow({
-			operation: 'generateVideo',
+	const workflow = (pace: object = RAISED_PACE) => [
+		generateVideoNode({
 			prompt: '={{ "product shot " + $json.n }}',
-			imageUrl: 'https://example.com/p.jpg',
 			waitMode: 'poll',
 			options: { pollInterval: INTERVAL_S, download: false, ...pace },
-		});
+		}),
+	];
 	const items = Array.from({ length: JOBS }, (_, n) => ({ json: { n } }));
 
 	sandbox.reset().configure({ jobMs: JOB_MS });

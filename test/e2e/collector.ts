@@ -1,3 +1,4 @@
+import { eventually } from '../harness/eventually';
 import { LoopbackServer, readBody } from '../harness/loopback';
 
 /** Receives what workflows POST at their end, so tests read results back over HTTP. */
@@ -33,9 +34,7 @@ export class Collector {
 		predicate: (received: Array<Record<string, unknown>>) => boolean,
 		timeoutMs: number,
 	) {
-		const deadline = Date.now() + timeoutMs;
-		while (!predicate(this.received) && Date.now() < deadline)
-			await new Promise((resolve) => setTimeout(resolve, 100));
+		await eventually(() => predicate(this.received), timeoutMs);
 		return this.received;
 	}
 }
