@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 
 import { eventually } from '../harness/eventually';
@@ -25,26 +26,18 @@ const TRIGGER_DOWNLOAD_WORKFLOW = 'queueTriggerDl01';
 const TRIGGER_LOAD_WORKFLOW = 'queueTriggerLd01';
 
 /** Receives the files workflows send (an HTTP Request node posting the binary itself). */
-class VideoReceiver {
+class VideoReceiver extends LoopbackServer {
 	readonly received: Array<{ execution: string; bytes: Buffer }> = [];
 
-	private readonly server = new LoopbackServer(async (req, res) => {
+	get url(): string {
+		return `${this.origin}/video`;
+	}
+
+	protected async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const bytes = await readBody(req);
 		this.received.push({ execution: String(req.headers['x-execution']), bytes });
 		res.writeHead(200, { 'Content-Type': 'application/json' });
 		res.end('{"ok":true}');
-	});
-
-	get url(): string {
-		return `${this.server.origin}/video`;
-	}
-
-	async start(): Promise<void> {
-		await this.server.start();
-	}
-
-	async stop(): Promise<void> {
-		await this.server.stop();
 	}
 
 	async waitFor(execution: string, timeoutMs: number) {

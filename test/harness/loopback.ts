@@ -2,17 +2,28 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** An HTTP server a test owns: on 127.0.0.1 at a free port, stopped with its open connections. */
+type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+/**
+ * An HTTP server a test owns: on 127.0.0.1 at a free port, stopped with its open connections. It
+ * answers with `handler`, or with `serve` where a subclass says what it does.
+ */
 export class LoopbackServer {
 	private readonly server: Server;
 
 	/** A handler that fails (e.g. the client hung up mid-body) just drops its request. */
-	constructor(handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>) {
+	constructor(handler?: Handler) {
 		this.server = createServer((req, res) => {
 			Promise.resolve()
-				.then(async () => await handler(req, res))
+				.then(async () => await (handler ? handler(req, res) : this.serve(req, res)))
 				.catch(() => res.destroy());
 		});
+	}
+
+	/** A subclass's answer (with no handler given). */
+	protected serve(_req: IncomingMessage, res: ServerResponse): void | Promise<void> {
+		res.writeHead(404);
+		res.end();
 	}
 
 	/** `http://127.0.0.1:<port>`, once started. */

@@ -19,6 +19,10 @@ const HMAC_SECRET = 'hmac-secret-for-tests';
 
 const trigger = (parameters: INode['parameters']): INode[] => [triggerNode(parameters)];
 
+/** Activates a trigger workflow with these parameters; returns its URL. */
+const activate = async (parameters: INode['parameters']) =>
+	await server.activate(trigger(parameters), credentials());
+
 const finished = (
 	taskId = `task_${randomUUID().slice(0, 8)}`,
 	state = 'SUCCESS',
@@ -40,10 +44,7 @@ const deliver = async (url: string, raw: string, headers: Record<string, string>
 
 describe('verification', () => {
 	test('URL token: the URL carries the token; a wrong token gets no execution', async () => {
-		const url = await server.activate(
-			trigger({ verification: 'urlToken', urlToken: TOKEN }),
-			credentials(),
-		);
+		const url = await activate({ verification: 'urlToken', urlToken: TOKEN });
 		expect(url.endsWith(`/hailuo/${TOKEN}`)).toBe(true);
 		const good = await deliver(url, finished());
 		expect(good).toMatchObject({ status: 200, started: 1 });
@@ -53,10 +54,7 @@ describe('verification', () => {
 	});
 
 	test('Standard Webhooks: good signature accepted; wrong secret, tampering, old timestamps get 401', async () => {
-		const url = await server.activate(
-			trigger({ verification: 'standardWebhooks', secret: WHSEC }),
-			credentials(),
-		);
+		const url = await activate({ verification: 'standardWebhooks', secret: WHSEC });
 		const now = Math.floor(Date.now() / 1000);
 		const raw = finished();
 		const good = await deliver(
@@ -93,15 +91,12 @@ describe('verification', () => {
 	});
 
 	test('HMAC header: verified on the raw body, in the header the user named', async () => {
-		const url = await server.activate(
-			trigger({
-				verification: 'hmacHeader',
-				secret: HMAC_SECRET,
-				signatureHeader: 'X-Hailuo-Signature',
-				signatureEncoding: 'base64',
-			}),
-			credentials(),
-		);
+		const url = await activate({
+			verification: 'hmacHeader',
+			secret: HMAC_SECRET,
+			signatureHeader: 'X-Hailuo-Signature',
+			signatureEncoding: 'base64',
+		});
 		// Whitespace the JSON parser would ignore is still part of what was signed.
 		const raw = `  ${finished()}\n`;
 		const signature = createHmac('sha256', HMAC_SECRET).update(raw).digest('base64');
@@ -123,7 +118,7 @@ describe('verification', () => {
 describe('deliveries', () => {
 	let url: string;
 	beforeAll(async () => {
-		url = await server.activate(trigger({ verification: 'none', events: 'final' }), credentials());
+		url = await activate({ verification: 'none', events: 'final' });
 	});
 
 	test('the output has the normalised task, receivedAt and headers without secrets', async () => {
@@ -165,10 +160,7 @@ describe('deliveries', () => {
 	});
 
 	test('the same webhook-id twice starts one execution, whatever the body', async () => {
-		const signed = await server.activate(
-			trigger({ verification: 'standardWebhooks', secret: WHSEC }),
-			credentials(),
-		);
+		const signed = await activate({ verification: 'standardWebhooks', secret: WHSEC });
 		const now = Math.floor(Date.now() / 1000);
 		const first = finished();
 		const second = finished();
@@ -205,7 +197,7 @@ describe('event filters', () => {
 		['failed', ['FAILED'], ['SUCCESS', 'IN_PROGRESS']],
 		['all', ['SUCCESS', 'FAILED', 'IN_PROGRESS', 'PENDING'], []],
 	])('%s', async (events, accepted, ignored) => {
-		const url = await server.activate(trigger({ verification: 'none', events }), credentials());
+		const url = await activate({ verification: 'none', events });
 		for (const state of accepted)
 			expect((await deliver(url, finished(undefined, state))).started).toBe(1);
 		for (const state of ignored) {
@@ -220,10 +212,10 @@ describe('event filters', () => {
 
 test('download: the video lands as a file, fetched without the API key from the CDN', async () => {
 	const { taskId, body: task } = sandbox.finishedTask();
-	const url = await server.activate(
-		trigger({ verification: 'none', options: { download: true, binaryPropertyOutput: 'video' } }),
-		credentials(),
-	);
+	const url = await activate({
+		verification: 'none',
+		options: { download: true, binaryPropertyOutput: 'video' },
+	});
 	const delivered = await deliver(url, task);
 	expect(delivered).toMatchObject({ status: 200, started: 1 });
 	const [item] = delivered.executions[0].output('Hailuo Trigger');
@@ -237,10 +229,7 @@ test('download: the video lands as a file, fetched without the API key from the 
 
 test('download: a video that cannot be fetched answers 500 with no execution, and the retry still counts', async () => {
 	const { body: task } = sandbox.finishedTask();
-	const url = await server.activate(
-		trigger({ verification: 'none', options: { download: true } }),
-		credentials(),
-	);
+	const url = await activate({ verification: 'none', options: { download: true } });
 	sandbox.configure({ videoExpired: true });
 	expect(await deliver(url, task)).toMatchObject({ status: 500, started: 0 });
 	sandbox.configure({ videoExpired: false });
@@ -301,7 +290,7 @@ describe('verification fails closed', () => {
 			await expect(activation(parameters)).rejects.toThrow(
 				/Invalid "Verification".*"urlToken", "standardWebhooks", "hmacHeader", "none"/,
 			);
-			const url = await server.activate(trigger(parameters), credentials());
+			const url = await activate(parameters);
 			await expectAllRefused(url, [[finished(), {}], ...forgedDeliveries(WHSEC)]);
 		},
 	);
@@ -318,7 +307,7 @@ describe('verification fails closed', () => {
 		async (verification, secret) => {
 			const parameters = { verification, secret };
 			await expect(activation(parameters)).rejects.toThrow(/Invalid "Secret"/);
-			const url = await server.activate(trigger(parameters), credentials());
+			const url = await activate(parameters);
 			await expectAllRefused(url, forgedDeliveries(secret));
 		},
 	);
@@ -354,10 +343,11 @@ describe('verification fails closed', () => {
 
 describe('signatures are compared exactly', () => {
 	test('HMAC hex: trailing junk, an extra digit or a second value do not pass', async () => {
-		const url = await server.activate(
-			trigger({ verification: 'hmacHeader', secret: HMAC_SECRET, signatureHeader: 'x-sig' }),
-			credentials(),
-		);
+		const url = await activate({
+			verification: 'hmacHeader',
+			secret: HMAC_SECRET,
+			signatureHeader: 'x-sig',
+		});
 		const raw = finished();
 		const hex = createHmac('sha256', HMAC_SECRET).update(raw).digest('hex');
 		await expectAllRefused(url, [
@@ -382,10 +372,11 @@ describe('signatures are compared exactly', () => {
 	});
 
 	test('HMAC base64 and Standard Webhooks: only the canonical base64 of 32 bytes passes', async () => {
-		const hmacUrl = await server.activate(
-			trigger({ verification: 'hmacHeader', secret: HMAC_SECRET, signatureEncoding: 'base64' }),
-			credentials(),
-		);
+		const hmacUrl = await activate({
+			verification: 'hmacHeader',
+			secret: HMAC_SECRET,
+			signatureEncoding: 'base64',
+		});
 		const raw = finished();
 		const mac = createHmac('sha256', HMAC_SECRET).update(raw).digest();
 		const loose = (bytes: Buffer) => [
@@ -403,10 +394,7 @@ describe('signatures are compared exactly', () => {
 			]),
 		);
 
-		const swUrl = await server.activate(
-			trigger({ verification: 'standardWebhooks', secret: WHSEC }),
-			credentials(),
-		);
+		const swUrl = await activate({ verification: 'standardWebhooks', secret: WHSEC });
 		const now = Math.floor(Date.now() / 1000);
 		const signed = signCallback(
 			{ scheme: 'standardWebhooks', secret: WHSEC },
@@ -436,7 +424,7 @@ describe('bodies nested deeper than n8n can store', () => {
 	};
 
 	test('65 levels answer 400 with no execution; 64 levels are a task', async () => {
-		const url = await server.activate(trigger({ verification: 'none' }), credentials());
+		const url = await activate({ verification: 'none' });
 		expect(await deliver(url, nestedTask(65))).toMatchObject({
 			status: 400,
 			started: 0,
@@ -450,10 +438,7 @@ describe('bodies nested deeper than n8n can store', () => {
 	});
 
 	test('verification still comes first: an unsigned deep body gets 401', async () => {
-		const url = await server.activate(
-			trigger({ verification: 'hmacHeader', secret: HMAC_SECRET }),
-			credentials(),
-		);
+		const url = await activate({ verification: 'hmacHeader', secret: HMAC_SECRET });
 		const raw = nestedTask(65);
 		expect(await deliver(url, raw)).toMatchObject({ status: 401, started: 0 });
 		const signature = createHmac('sha256', HMAC_SECRET).update(raw).digest('hex');
@@ -467,10 +452,11 @@ describe('bodies nested deeper than n8n can store', () => {
 describe('nothing secret reaches the output', () => {
 	test('credential-like headers and headers carrying a configured secret are dropped', async () => {
 		// The credential is only in play (and its key known) when the trigger downloads.
-		const url = await server.activate(
-			trigger({ verification: 'urlToken', urlToken: TOKEN, options: { download: true } }),
-			credentials(),
-		);
+		const url = await activate({
+			verification: 'urlToken',
+			urlToken: TOKEN,
+			options: { download: true },
+		});
 		const response = await deliver(url, finished('task_headers_1', 'FAILED', null), {
 			'Proxy-Authorization': 'Basic cHJveHk6cGFzcw==',
 			'Api-Key': 'k1',
@@ -510,10 +496,7 @@ describe('nothing secret reaches the output', () => {
 	});
 
 	test('the API key is redacted from the delivery body, its raw copy and its error text', async () => {
-		const url = await server.activate(
-			trigger({ verification: 'none', options: { download: true } }),
-			credentials(),
-		);
+		const url = await activate({ verification: 'none', options: { download: true } });
 		const key = sandbox.apiKey;
 		const raw = JSON.stringify({
 			code: 200,
@@ -539,14 +522,16 @@ describe('nothing secret reaches the output', () => {
 });
 
 describe('trigger downloads', () => {
-	const downloading = (options: Record<string, unknown> = {}) =>
-		trigger({ verification: 'none', options: { download: true, ...options } });
+	const downloading = (options: Record<string, unknown> = {}) => ({
+		verification: 'none',
+		options: { download: true, ...options },
+	});
 
 	test('a video URL on the API host is fetched without the API key', async () => {
 		sandbox.configure({ videoOnApiHost: true });
 		const { body: task } = sandbox.finishedTask();
 		expect(task).toContain(sandbox.baseUrl.replace('/api/v1', '/files/'));
-		const url = await server.activate(downloading(), credentials());
+		const url = await activate(downloading());
 		const delivered = await deliver(url, task);
 		expect(delivered).toMatchObject({ status: 200, started: 1 });
 		const [item] = delivered.executions[0].output('Hailuo Trigger');
@@ -578,7 +563,7 @@ describe('trigger downloads', () => {
 		'a permanent failure (%s) starts the execution with the task and the reason, no file',
 		async (_case, arrange, reason) => {
 			const { taskId, body: task } = sandbox.finishedTask();
-			const url = await server.activate(downloading({ maxVideoMb: 1 }), credentials());
+			const url = await activate(downloading({ maxVideoMb: 1 }));
 			arrange();
 			const delivered = await deliver(url, task);
 			expect(delivered).toMatchObject({
@@ -603,7 +588,7 @@ describe('trigger downloads', () => {
 	);
 
 	test('a finished task with no video URL starts the execution with the reason', async () => {
-		const url = await server.activate(downloading(), credentials());
+		const url = await activate(downloading());
 		const delivered = await deliver(url, finished('task_no_url', 'SUCCESS', null));
 		expect(delivered).toMatchObject({
 			status: 200,
@@ -618,7 +603,7 @@ describe('trigger downloads', () => {
 
 	test('a dropped connection is transient: 500, no execution, and the retry counts', async () => {
 		const { body: task } = sandbox.finishedTask();
-		const url = await server.activate(downloading(), credentials());
+		const url = await activate(downloading());
 		sandbox.fault({ endpoint: 'video', kind: 'drop', times: 1 });
 		expect(await deliver(url, task)).toMatchObject({ status: 500, started: 0 });
 		expect(await deliver(url, task)).toMatchObject({ status: 200, started: 1 });
@@ -626,7 +611,7 @@ describe('trigger downloads', () => {
 
 	test('a video host that never answers is transient: 500 at the download timeout, then the retry counts', async () => {
 		const { body: task } = sandbox.finishedTask();
-		const url = await server.activate(downloading({ downloadTimeout: 1 }), credentials());
+		const url = await activate(downloading({ downloadTimeout: 1 }));
 		sandbox.fault({ endpoint: 'video', kind: 'hang', times: 1 });
 		// Without the timeout this delivery would never be answered (the host never is).
 		expect(await deliver(url, task)).toMatchObject({ status: 500, started: 0 });
@@ -636,7 +621,7 @@ describe('trigger downloads', () => {
 
 describe('duplicates are one event', () => {
 	test('the same task in the same state, spelled SUCCESS, success or completed, starts one execution', async () => {
-		const url = await server.activate(trigger({ verification: 'none' }), credentials());
+		const url = await activate({ verification: 'none' });
 		const id = `task_spell_${randomUUID().slice(0, 6)}`;
 		const spelled = (status: string) =>
 			JSON.stringify({ data: { task_id: id, status, video_url: 'https://cdn.example.com/v.mp4' } });
@@ -653,7 +638,7 @@ describe('duplicates are one event', () => {
 	});
 
 	test('a delivery with neither a task id nor a webhook-id is known by its raw body', async () => {
-		const url = await server.activate(trigger({ verification: 'none' }), credentials());
+		const url = await activate({ verification: 'none' });
 		const raw = JSON.stringify({
 			status: 'SUCCESS',
 			video_url: `https://cdn.example.com/${randomUUID()}.mp4`,
@@ -668,10 +653,7 @@ describe('duplicates are one event', () => {
 		host.holding = true;
 		await host.start();
 		try {
-			const url = await server.activate(
-				trigger({ verification: 'none', options: { download: true } }),
-				credentials(),
-			);
+			const url = await activate({ verification: 'none', options: { download: true } });
 			const raw = finished(`task_inflight_${randomUUID().slice(0, 6)}`, 'SUCCESS', host.url());
 			const first = deliver(url, raw);
 			await host.next();
