@@ -4,7 +4,7 @@
  * against the sandbox with the video in the output panel. `npm run screenshots` refreshes the
  * README's pictures from this run.
  */
-import { TRIGGER_TYPE } from '../harness/workflows';
+import { HAILUO_TYPE, TRIGGER_TYPE } from '../harness/workflows';
 import type { Editor as EditorType } from './editor';
 import { Editor, ensureChromium } from './editor';
 import { useE2eSession } from './session';
@@ -228,7 +228,7 @@ describe('Generate Video in the editor', () => {
 
 			await editor.closeNdv();
 			expect(await editor.canvasNodes()).toContainEqual({
-				type: 'n8n-nodes-hailuo.hailuo',
+				type: HAILUO_TYPE,
 				// After a run the node also shows its item count first.
 				text: expect.stringMatching(new RegExp(`(^|\\| )${GENERATE_ACTION} \\| Generate Video$`)),
 			});
