@@ -8,6 +8,8 @@
  *   3. Large batches (300 and 1000 items) at the default pace, and 300 against an API that allows
  *      fewer requests than that: wall time against its bound, peak requests per second, 429s.
  *      Skipped with --no-large (it takes about ten minutes).
+ *   4. Bounds the integration tests check without a clock, timed (bounds.ts); --bounds-only runs
+ *      just these.
  */
 import '../harness/env';
 
@@ -16,7 +18,10 @@ import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 
-import { hailuoWorkflow, runWorkflow } from '../harness/n8n';
+import { runWorkflow } from '../harness/n8n';
+import type { BoundFigures } from './bounds';
+import { bounds, printBounds } from './bounds';
+import { generateVideoNode } from '../harness/workflows';
 import { SandboxApi } from '../sandbox/server';
 
 export const JOBS = 20;
@@ -66,6 +71,7 @@ export interface BenchFigures {
 	batch?: { togetherMs: number; defaultPaceMs: number; oneByOneMs: number; pollsPerJob: number };
 	memory?: { streamed: Download; buffered: Download };
 	large?: { batches: LargeBatch[]; storm: LargeBatch; stormLimit: number };
+	bounds?: BoundFigures;
 }
 
 /** The sandbox in its own process (see sandbox-process.ts), driven one JSON line at a time. */
@@ -100,13 +106,13 @@ async function largeBatch(
 	limit?: number,
 ): Promise<LargeBatch> {
 	await sandbox.reset({ jobMs: LARGE.jobMs, rateLimitPerSecond: limit });
-	const workflow = hailuoWorkflow({
-		operation: 'generateVideo',
-		prompt: '={{ "product shot " + $json.n }}',
-		imageUrl: 'https://example.com/p.jpg',
-		waitMode: 'poll',
-		options: { download: false, maxWait: 3600 },
-	});
+	const workflow = [
+		generateVideoNode({
+			prompt: '={{ "product shot " + $json.n }}',
+			waitMode: 'poll',
+			options: { download: false, maxWait: 3600 },
+		}),
+	];
 	const baseRss = process.memoryUsage().rss;
 	let peakRss = baseRss;
 	const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
@@ -146,14 +152,13 @@ const seconds = (ms: number) => (ms / 1000).toFixed(2);
 
 async function batch(sandbox: SandboxApi): Promise<NonNullable<BenchFigures['batch']>> {
 	const credentials = { hailuoApi: { apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl } };
-	const workflow = (pace: object = RAISED_PACE) =>
-		hailuoWorkflow({
-			operation: 'generateVideo',
+	const workflow = (pace: object = RAISED_PACE) => [
+		generateVideoNode({
 			prompt: '={{ "product shot " + $json.n }}',
-			imageUrl: 'https://example.com/p.jpg',
 			waitMode: 'poll',
 			options: { pollInterval: INTERVAL_S, download: false, ...pace },
-		});
+		}),
+	];
 	const items = Array.from({ length: JOBS }, (_, n) => ({ json: { n } }));
 
 	sandbox.reset().configure({ jobMs: JOB_MS });
@@ -199,11 +204,23 @@ async function memory(sandbox: SandboxApi): Promise<{ streamed: Download; buffer
 	};
 }
 
-/** Measures and prints the sections (the batches unless `memoryOnly`); returns the figures. */
-export async function runBench({ memoryOnly = false, large = true } = {}): Promise<BenchFigures> {
+/**
+ * Measures and prints the sections (only the download's with `memoryOnly`, only the bounds with
+ * `boundsOnly`); returns the figures.
+ */
+export async function runBench({
+	memoryOnly = false,
+	boundsOnly = false,
+	large = true,
+} = {}): Promise<BenchFigures> {
 	const sandbox = await new SandboxApi().start();
 	try {
 		const figures: BenchFigures = {};
+		if (boundsOnly) {
+			figures.bounds = await bounds(sandbox);
+			printBounds(figures.bounds);
+			return figures;
+		}
 		if (!memoryOnly) {
 			const measured = await batch(sandbox);
 			figures.batch = measured;
@@ -257,6 +274,10 @@ export async function runBench({ memoryOnly = false, large = true } = {}): Promi
 				remote.stop();
 			}
 		}
+		if (!memoryOnly) {
+			figures.bounds = await bounds(sandbox);
+			printBounds(figures.bounds);
+		}
 		return figures;
 	} finally {
 		await sandbox.stop();
@@ -267,6 +288,7 @@ export async function runBench({ memoryOnly = false, large = true } = {}): Promi
 if (require.main === module) {
 	runBench({
 		memoryOnly: process.argv.includes('--memory-only'),
+		boundsOnly: process.argv.includes('--bounds-only'),
 		large: !process.argv.includes('--no-large'),
 	}).catch((error: unknown) => {
 		console.error(error);

@@ -8,7 +8,8 @@ import '../harness/env';
 import { Container } from '@n8n/di';
 import { BinaryDataService } from 'n8n-core';
 
-import { hailuoWorkflow, loadPackage, runWorkflow } from '../harness/n8n';
+import { loadPackage, runWorkflow } from '../harness/n8n';
+import { getTaskNode } from '../harness/workflows';
 
 const [mode, baseUrl, apiKey] = process.argv.slice(2);
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
@@ -33,18 +34,15 @@ async function main() {
 	await loadPackage();
 	const { taskId, videoUrl } = await createFinishedTask();
 	// Warm the engine with a tiny run so its own start-up memory is not counted.
-	await runWorkflow(hailuoWorkflow({ operation: 'getTask', taskId }), {
+	await runWorkflow([getTaskNode(taskId)], {
 		credentials: { hailuoApi: { apiKey, baseUrl } },
 	});
 	const before = peakRssMb();
 	const started = Date.now();
 	if (mode === 'streamed') {
-		const result = await runWorkflow(
-			hailuoWorkflow({ operation: 'getTask', taskId, options: { download: true } }),
-			{
-				credentials: { hailuoApi: { apiKey, baseUrl } },
-			},
-		);
+		const result = await runWorkflow([getTaskNode(taskId, { options: { download: true } })], {
+			credentials: { hailuoApi: { apiKey, baseUrl } },
+		});
 		if (result.error || !result.output()[0].binary?.data)
 			throw new Error(`download failed: ${result.error?.message}`);
 	} else {

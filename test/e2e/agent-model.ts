@@ -133,7 +133,7 @@ function readResponses(body: Json): Omit<ModelRequest, 'body'> {
 const USAGE_CHAT = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 };
 const USAGE_RESPONSES = { input_tokens: 10, output_tokens: 5, total_tokens: 15 };
 
-export class ScriptedModel {
+export class ScriptedModel extends LoopbackServer {
 	readonly requests: ModelRequest[] = [];
 
 	/** Why a request got no scripted answer (the test reads these when something is off). */
@@ -141,24 +141,15 @@ export class ScriptedModel {
 
 	script: Script = () => ({ text: 'No script is set.' });
 
-	private readonly server = new LoopbackServer(async (req, res) => {
-		this.handle(req, res, (await readBody(req)).toString('utf8'));
-	});
-
 	private calls = 0;
 
 	/** The base URL to put in an OpenAI credential (`…/v1`). */
 	get url(): string {
-		return `${this.server.origin}/v1`;
+		return `${this.origin}/v1`;
 	}
 
-	async start(): Promise<this> {
-		await this.server.start();
-		return this;
-	}
-
-	async stop(): Promise<void> {
-		await this.server.stop();
+	protected async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		this.handle(req, res, (await readBody(req)).toString('utf8'));
 	}
 
 	/** Forgets what was recorded and sets the script for what comes next. */

@@ -5,17 +5,25 @@
  * is a chat (Chat Trigger, streamed, Responses API: what a new OpenAI Chat Model uses), the other a
  * webhook (answer at the end, Chat Completions API).
  */
-import { SandboxApi } from '../sandbox/server';
+import { eventually } from '../harness/eventually';
+import { generateVideoNode, getTaskNode, HAILUO_TYPE } from '../harness/workflows';
 import type { ModelRequest, ToolResult } from './agent-model';
 import { ScriptedModel } from './agent-model';
-import type { Workflow } from './instance';
-import { CREDENTIAL, N8nInstance, sandboxCredential } from './instance';
-
-const sandbox = new SandboxApi();
-const model = new ScriptedModel();
-let n8n: N8nInstance;
+import type { N8nInstance, Workflow } from './instance';
+import { useE2eSession } from './session';
 
 const OPENAI_CREDENTIAL = { id: 'hailuoE2eOpenAi01', name: 'Scripted model' };
+const model = new ScriptedModel();
+const session = useE2eSession({
+	sandbox: { jobMs: 1500 },
+	servers: [model],
+	credentials: () => [
+		{ ...OPENAI_CREDENTIAL, type: 'openAiApi', data: { apiKey: 'sk-scripted', url: model.url } },
+	],
+});
+const { sandbox } = session;
+let n8n: N8nInstance;
+
 const WORKFLOW_ID = 'hailuoE2eAgent001';
 const CHAT_WEBHOOK_ID = 'hailuo-e2e-agent-chat';
 const HOOK_PATH = 'hailuo-e2e-agent';
@@ -32,14 +40,11 @@ const PROMPT = `={{ $fromAI('Prompt', '${PROMPT_HINT}', 'string') }}`;
 const IMAGE_URL = `={{ $fromAI('Image_URL', '${IMAGE_URL_HINT}', 'string') }}`;
 const TASK_ID = `={{ $fromAI('Task_ID', '${TASK_ID_HINT}', 'string') }}`;
 
-const tool = (name: string, y: number, parameters: Record<string, unknown>) => ({
-	id: `tool-${name.replace(/\W/g, '')}`,
+/** The tool variant n8n derives from `usableAsTool`, named and placed. */
+const asTool = (name: string, y: number) => ({
 	name,
-	type: 'n8n-nodes-hailuo.hailuoTool',
-	typeVersion: 1,
-	position: [600, y],
-	parameters: { resource: 'video', ...parameters },
-	credentials: { hailuoApi: CREDENTIAL },
+	type: `${HAILUO_TYPE}Tool`,
+	position: [600, y] as [number, number],
 });
 
 const chatModel = (name: string, y: number, parameters: Record<string, unknown> = {}) => ({
@@ -94,23 +99,19 @@ const workflow: Workflow = {
 		agent('Webhook Agent', 400, { promptType: 'define', text: '={{ $json.body.message }}' }),
 		chatModel('Responses Model', 200),
 		chatModel('Completions Model', 600, { responsesApiEnabled: false }),
-		tool('Generate Video', 200, {
-			operation: 'generateVideo',
-			prompt: PROMPT,
-			imageUrl: IMAGE_URL,
-		}),
-		tool('Get Task', 300, { operation: 'getTask', taskId: TASK_ID }),
-		tool('Generate Video Later', 400, {
-			operation: 'generateVideo',
-			prompt: PROMPT,
-			imageUrl: IMAGE_URL,
-			waitMode: 'callback',
-		}),
-		tool('Animate Attached File', 500, {
-			operation: 'generateVideo',
-			prompt: PROMPT,
-			imageSource: 'binary',
-		}),
+		generateVideoNode(
+			{ resource: 'video', prompt: PROMPT, imageUrl: IMAGE_URL },
+			asTool('Generate Video', 200),
+		),
+		getTaskNode(TASK_ID, { resource: 'video' }, asTool('Get Task', 300)),
+		generateVideoNode(
+			{ resource: 'video', prompt: PROMPT, imageUrl: IMAGE_URL, waitMode: 'callback' },
+			asTool('Generate Video Later', 400),
+		),
+		generateVideoNode(
+			{ resource: 'video', prompt: PROMPT, imageSource: 'binary' },
+			asTool('Animate Attached File', 500),
+		),
 	],
 	connections: {
 		Chat: { main: [[{ node: 'Chat Agent', type: 'main', index: 0 }]] },
@@ -185,32 +186,15 @@ const diagnosis = () => ({
 
 beforeAll(
 	async () => {
-		await sandbox.start();
-		await model.start();
-		sandbox.configure({ jobMs: 1500 });
-		n8n = await N8nInstance.create();
-		await n8n.importCredentials([
-			sandboxCredential(sandbox),
-			{ ...OPENAI_CREDENTIAL, type: 'openAiApi', data: { apiKey: 'sk-scripted', url: model.url } },
-		]);
+		n8n = session.n8n;
 		await n8n.importWorkflow(workflow);
 		await n8n.publish(WORKFLOW_ID);
 		await n8n.start();
 		// Ready is not yet active: n8n registers the published workflow's webhooks a moment later.
-		const deadline = Date.now() + 60_000;
-		while (!n8n.log.includes(`Activated workflow "${workflow.name}"`) && Date.now() < deadline) {
-			await new Promise((resolve) => setTimeout(resolve, 200));
-		}
+		await eventually(() => n8n.log.includes(`Activated workflow "${workflow.name}"`), 60_000, 200);
 	},
-	20 * 60 * 1000,
+	10 * 60 * 1000,
 );
-
-afterAll(async () => {
-	await n8n?.stop();
-	n8n?.remove();
-	await model.stop();
-	await sandbox.stop();
-});
 
 describe('Hailuo as tools of an AI Agent in a real n8n', () => {
 	test('one tool per operation, described by its action, with the $fromAI() arguments as its parameters', async () => {

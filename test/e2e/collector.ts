@@ -1,10 +1,17 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import { eventually } from '../harness/eventually';
 import { LoopbackServer, readBody } from '../harness/loopback';
 
 /** Receives what workflows POST at their end, so tests read results back over HTTP. */
-export class Collector {
+export class Collector extends LoopbackServer {
 	readonly received: Array<Record<string, unknown>> = [];
 
-	private readonly server = new LoopbackServer(async (req, res) => {
+	get url(): string {
+		return `${this.origin}/collect`;
+	}
+
+	protected async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const body = (await readBody(req)).toString('utf8');
 		try {
 			this.received.push(JSON.parse(body) as Record<string, unknown>);
@@ -13,19 +20,6 @@ export class Collector {
 		}
 		res.writeHead(200, { 'Content-Type': 'application/json' });
 		res.end('{"ok":true}');
-	});
-
-	get url(): string {
-		return `${this.server.origin}/collect`;
-	}
-
-	async start(): Promise<this> {
-		await this.server.start();
-		return this;
-	}
-
-	async stop(): Promise<void> {
-		await this.server.stop();
 	}
 
 	/** Waits until `predicate` holds for what arrived, or the time is up. */
@@ -33,9 +27,7 @@ export class Collector {
 		predicate: (received: Array<Record<string, unknown>>) => boolean,
 		timeoutMs: number,
 	) {
-		const deadline = Date.now() + timeoutMs;
-		while (!predicate(this.received) && Date.now() < deadline)
-			await new Promise((resolve) => setTimeout(resolve, 100));
+		await eventually(() => predicate(this.received), timeoutMs);
 		return this.received;
 	}
 }

@@ -4,10 +4,10 @@
  * against the sandbox with the video in the output panel. `npm run screenshots` refreshes the
  * README's pictures from this run.
  */
-import { SandboxApi } from '../sandbox/server';
+import { HAILUO_TYPE, TRIGGER_TYPE } from '../harness/workflows';
 import type { Editor as EditorType } from './editor';
 import { Editor, ensureChromium } from './editor';
-import { N8nInstance, sandboxCredential } from './instance';
+import { useE2eSession } from './session';
 
 const SEARCH_TERMS = ['Hailuo', 'video', 'image to video', 'minimax'];
 const ENTRY = 'Hailuo';
@@ -21,8 +21,8 @@ const TRIGGER_ACTIONS = [
 	'On any video state change',
 ];
 
-const sandbox = new SandboxApi();
-let n8n: N8nInstance;
+const session = useE2eSession({ sandbox: { jobMs: 1500 } });
+const { sandbox } = session;
 let editor: EditorType;
 
 /** The entry names among the panel's lines ("name | description"). */
@@ -31,21 +31,14 @@ const names = (lines: string[]) => lines.map((line) => line.split(' | ')[0]);
 beforeAll(
 	async () => {
 		const chromium = await ensureChromium();
-		await sandbox.start();
-		sandbox.configure({ jobMs: 1500 });
-		n8n = await N8nInstance.create();
-		await n8n.importCredentials([sandboxCredential(sandbox)]);
-		await n8n.start();
-		editor = await Editor.open(n8n, chromium);
+		await session.n8n.start();
+		editor = await Editor.open(session.n8n, chromium);
 	},
 	15 * 60 * 1000,
 );
 
 afterAll(async () => {
 	await editor?.close();
-	await n8n?.stop();
-	n8n?.remove();
-	await sandbox.stop();
 });
 
 /** Keeps the page when a step fails (in .cache/editor-screenshots), to see what a person saw. */
@@ -235,7 +228,7 @@ describe('Generate Video in the editor', () => {
 
 			await editor.closeNdv();
 			expect(await editor.canvasNodes()).toContainEqual({
-				type: 'n8n-nodes-hailuo.hailuo',
+				type: HAILUO_TYPE,
 				// After a run the node also shows its item count first.
 				text: expect.stringMatching(new RegExp(`(^|\\| )${GENERATE_ACTION} \\| Generate Video$`)),
 			});
@@ -299,7 +292,7 @@ describe('Hailuo Trigger in the editor', () => {
 
 			await editor.closeNdv();
 			expect(await editor.canvasNodes()).toContainEqual({
-				type: 'n8n-nodes-hailuo.hailuoTrigger',
+				type: TRIGGER_TYPE,
 				text: expect.stringMatching(/^Hailuo Trigger \| On video succeeded/),
 			});
 		});

@@ -12,29 +12,19 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { eventually } from '../harness/eventually';
+import { CREDENTIAL } from '../harness/workflows';
 import { PACKAGE_ROOT } from '../paths';
 
 const run = promisify(execFile);
 
-export const CREDENTIAL = { id: 'hailuoE2eCred0001', name: 'Hailuo sandbox' };
+export { CREDENTIAL };
 
 /** The credential the workflows name (CREDENTIAL), as `importCredentials` takes it: the sandbox's. */
 export const sandboxCredential = (sandbox: { apiKey: string; baseUrl: string }) => ({
 	...CREDENTIAL,
 	type: 'hailuoApi',
 	data: { apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl },
-});
-
-/** A Hailuo Trigger node for an imported workflow, listening at `webhookId`. */
-export const triggerNode = (webhookId: string, parameters: Record<string, unknown>) => ({
-	id: 'trigger',
-	name: 'Hailuo Trigger',
-	type: 'n8n-nodes-hailuo.hailuoTrigger',
-	typeVersion: 1,
-	position: [0, 0],
-	webhookId,
-	parameters,
-	credentials: { hailuoApi: CREDENTIAL },
 });
 
 export interface Workflow {
@@ -282,22 +272,30 @@ export class N8nInstance {
 		this.server = spawn(this.runtime.node24, [this.runtime.n8nBin, 'start'], { env: this.env() });
 		this.server.stdout?.on('data', (chunk: Buffer) => (this.serverLog += chunk.toString()));
 		this.server.stderr?.on('data', (chunk: Buffer) => (this.serverLog += chunk.toString()));
-		const deadline = Date.now() + 180_000;
-		while (Date.now() < deadline) {
-			if (this.server.exitCode !== null)
-				throw new Error(`n8n exited:\n${this.serverLog.slice(-3000)}`);
-			const ready = await fetch(`${this.baseUrl}/healthz/readiness`).then(
-				(response) => response.ok,
-				() => false,
-			);
-			if (ready) return;
-			await new Promise((resolve) => setTimeout(resolve, 500));
-		}
-		throw new Error(`n8n did not become ready:\n${this.serverLog.slice(-3000)}`);
+		const server = this.server;
+		const ready = await eventually(
+			async () => {
+				if (server.exitCode !== null)
+					throw new Error(`n8n exited:\n${this.serverLog.slice(-3000)}`);
+				return await fetch(`${this.baseUrl}/healthz/readiness`).then(
+					(response) => response.ok,
+					() => false,
+				);
+			},
+			180_000,
+			500,
+		);
+		if (!ready) throw new Error(`n8n did not become ready:\n${this.serverLog.slice(-3000)}`);
 	}
 
 	get log(): string {
 		return this.serverLog;
+	}
+
+	/** The last resort when the test process exits first: kills n8n by process id, removes the folder. */
+	killNow(): void {
+		if (this.server?.exitCode === null) this.server.kill('SIGKILL');
+		this.remove();
 	}
 
 	async stop(): Promise<void> {

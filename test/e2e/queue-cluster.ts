@@ -26,6 +26,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { eventually } from '../harness/eventually';
+import { killOnExit } from './guard';
 import { freePort, N8nInstance } from './instance';
 
 const run = promisify(execFile);
@@ -156,15 +158,21 @@ function spawnOwned(
 }
 
 async function waitUntil(what: string, check: () => Promise<boolean>, process?: OwnedProcess) {
-	const deadline = Date.now() + 180_000;
-	while (Date.now() < deadline) {
-		if (process && !process.running) {
-			throw new Error(`${what} exited while starting:\n${process.log.slice(-3000)}`);
-		}
-		if (await check()) return;
-		await new Promise((resolve) => setTimeout(resolve, 300));
+	const ready = await eventually(
+		async () => {
+			if (process && !process.running) {
+				throw new Error(`${what} exited while starting:\n${process.log.slice(-3000)}`);
+			}
+			return await check();
+		},
+		180_000,
+		300,
+	);
+	if (!ready) {
+		throw new Error(
+			`${what} did not become ready in 3 minutes:\n${process?.log.slice(-3000) ?? ''}`,
+		);
 	}
-	throw new Error(`${what} did not become ready in 3 minutes:\n${process?.log.slice(-3000) ?? ''}`);
 }
 
 const answers = async (url: string) =>
@@ -204,23 +212,15 @@ export class QueueCluster {
 
 	private next = 0;
 
-	private readonly onExit = () => this.killNow();
-
-	/** Interrupted (Ctrl-C, a CI timeout): clean up, then let the signal do what it would have. */
-	private readonly onSignal = (signal: NodeJS.Signals) => {
-		this.killNow();
-		this.forgetHandlers();
-		process.kill(process.pid, signal);
-	};
+	/** Forgets the last resort once `stop` has done its work. */
+	private readonly release: () => void;
 
 	private constructor(
 		n8n: N8nInstance,
 		private readonly binaries: Binaries,
 	) {
 		this.n8n = n8n;
-		process.on('exit', this.onExit);
-		process.once('SIGINT', this.onSignal);
-		process.once('SIGTERM', this.onSignal);
+		this.release = killOnExit(() => this.killNow());
 	}
 
 	/**
@@ -529,13 +529,7 @@ export class QueueCluster {
 			for (const owned of this.processes) writeFileSync(join(logs, `${owned.name}.log`), owned.log);
 		}
 		this.removeFolders();
-		this.forgetHandlers();
-	}
-
-	private forgetHandlers(): void {
-		process.off('exit', this.onExit);
-		process.off('SIGINT', this.onSignal);
-		process.off('SIGTERM', this.onSignal);
+		this.release();
 	}
 
 	/** The last resort when the test process exits without `stop`: kill by pid, remove folders. */

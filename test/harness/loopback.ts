@@ -2,17 +2,28 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** An HTTP server a test owns: on 127.0.0.1 at a free port, stopped with its open connections. */
+type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+/**
+ * An HTTP server a test owns: on 127.0.0.1 at a free port, stopped with its open connections. It
+ * answers with `handler`, or with `serve` where a subclass says what it does.
+ */
 export class LoopbackServer {
 	private readonly server: Server;
 
 	/** A handler that fails (e.g. the client hung up mid-body) just drops its request. */
-	constructor(handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>) {
+	constructor(handler?: Handler) {
 		this.server = createServer((req, res) => {
 			Promise.resolve()
-				.then(async () => await handler(req, res))
+				.then(async () => await (handler ? handler(req, res) : this.serve(req, res)))
 				.catch(() => res.destroy());
 		});
+	}
+
+	/** A subclass's answer (with no handler given). */
+	protected serve(_req: IncomingMessage, res: ServerResponse): void | Promise<void> {
+		res.writeHead(404);
+		res.end();
 	}
 
 	/** `http://127.0.0.1:<port>`, once started. */
@@ -42,27 +53,41 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /**
- * A video host that holds each answer for `delayMs`, then sends `video` or, when `status` is set to
- * something else, that status: a slow or expired result link.
+ * A video host for `video`: it answers each request with the video, or with `status` when that is
+ * set to something else (an expired link); while `holding`, requests wait until the test
+ * `release`s them (a slow host, with no clock involved) or breaks one off.
  */
-export function slowVideoHost(video: Buffer, delayMs: number) {
+export function videoHost(video: Buffer) {
+	const held: ServerResponse[] = [];
+	let arrived: () => void = () => {};
+	const answer = (res: ServerResponse) => {
+		if (host.status !== 200) {
+			res.writeHead(host.status, { 'Content-Type': 'text/plain' });
+			res.end('expired');
+			return;
+		}
+		res.writeHead(200, { 'Content-Type': 'video/mp4', 'Content-Length': video.length });
+		res.end(video);
+	};
+	const server = new LoopbackServer((_req, res) => {
+		if (!host.holding) return answer(res);
+		held.push(res);
+		arrived();
+	});
 	const host = {
-		delayMs,
 		status: 200,
-		url: (path: string) => `${server.origin}${path}`,
+		holding: false,
+		url: (path = '/v.mp4') => `${server.origin}${path}`,
+		/** Resolves once a request is being held. */
+		next: async () => {
+			if (held.length === 0) await new Promise<void>((resolve) => (arrived = resolve));
+		},
+		/** Answers every held request. */
+		release: () => held.splice(0).forEach(answer),
+		/** Drops the oldest held request's connection unanswered. */
+		breakOff: () => held.shift()?.socket?.destroy(),
 		start: async () => void (await server.start()),
 		stop: async () => await server.stop(),
 	};
-	const server = new LoopbackServer((_req, res) => {
-		setTimeout(() => {
-			if (host.status !== 200) {
-				res.writeHead(host.status, { 'Content-Type': 'text/plain' });
-				res.end('expired');
-				return;
-			}
-			res.writeHead(200, { 'Content-Type': 'video/mp4', 'Content-Length': video.length });
-			res.end(video);
-		}, host.delayMs);
-	});
 	return host;
 }

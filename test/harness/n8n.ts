@@ -17,7 +17,6 @@ import type {
 	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
-	INodeParameters,
 	INodeType,
 	INodeTypes,
 	IRun,
@@ -28,9 +27,8 @@ import type {
 import { ICredentialsHelper, NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { PACKAGE_ROOT } from '../paths';
+import { PACKAGE_NAME } from './workflows';
 
-export const PACKAGE_NAME = 'n8n-nodes-hailuo';
-export const HAILUO_TYPE = `${PACKAGE_NAME}.hailuo`;
 const START_TYPE = 'test.start';
 
 export interface InputItem {
@@ -210,42 +208,15 @@ export async function loadPackage(packageRoot = PACKAGE_ROOT) {
 
 let executionCounter = 0;
 
-/** A workflow of the start node followed by one Hailuo node with the given parameters. */
-export function hailuoWorkflow(
-	parameters: Record<string, unknown>,
-	extra: Partial<INode> = {},
-): INode[] {
-	return [
-		{
-			id: 'start',
-			name: 'Start',
-			type: START_TYPE,
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		},
-		{
-			id: 'hailuo',
-			name: 'Hailuo',
-			type: HAILUO_TYPE,
-			typeVersion: 1,
-			position: [200, 0],
-			parameters: parameters as INodeParameters,
-			credentials: { hailuoApi: { id: '1', name: 'Hailuo sandbox' } },
-			...extra,
-		},
-	];
-}
-
-/** Generate Video in Wait for Callback mode, with the given options. */
-export const callbackWorkflow = (options: Record<string, unknown> = {}): INode[] =>
-	hailuoWorkflow({
-		operation: 'generateVideo',
-		prompt: 'Waves roll onto the beach at dusk',
-		imageUrl: 'https://example.com/beach.jpg',
-		waitMode: 'callback',
-		options,
-	});
+/** The tests' start node, put before the nodes a test runs. */
+const START_NODE: INode = {
+	id: 'start',
+	name: 'Start',
+	type: START_TYPE,
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
 
 /** Everything one execution needs: the workflow (nodes chained in order) and n8n's additional data. */
 export async function prepareExecution(nodes: INode[], options: RunOptions = {}) {
@@ -322,15 +293,19 @@ export function resultOf(run: IRun, nodes: INode[]): RunResult {
 	};
 }
 
+/** Start (emitting the test's items) followed by the given nodes. */
+export const afterStart = (nodes: INode[]): INode[] => [START_NODE, ...nodes];
+
 /** Runs Start → the given nodes in a chain, through the real engine. */
 export async function runWorkflow(nodes: INode[], options: RunOptions = {}): Promise<RunResult> {
-	const { workflow, additionalData, mode } = await prepareExecution(nodes, options);
+	const chain = afterStart(nodes);
+	const { workflow, additionalData, mode } = await prepareExecution(chain, options);
 	const execution = new WorkflowExecute(additionalData, mode).run({
 		workflow,
-		startNode: nodes[0],
+		startNode: START_NODE,
 	});
 	options.onStart?.(execution);
-	return resultOf(await execution, nodes);
+	return resultOf(await execution, chain);
 }
 
 /** Reads an output binary back from n8n's binary-data store. */

@@ -5,6 +5,7 @@
  * replaces the waiting node's input, and the engine passes it on). End-to-end tests in real n8n
  * cover n8n's own server.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { WebhookContext, WorkflowExecute } from 'n8n-core';
@@ -24,7 +25,10 @@ import { createRunExecutionData } from 'n8n-workflow';
 
 import { LoopbackServer, readBody } from './loopback';
 import type { RunOptions, RunResult } from './n8n';
-import { prepareExecution, resultOf } from './n8n';
+import { afterStart, prepareExecution, resultOf } from './n8n';
+
+/** The header `deliver` marks its requests with. */
+const DELIVERY_HEADER = 'x-harness-delivery';
 
 interface Execution {
 	nodes: INode[];
@@ -93,13 +97,25 @@ export class WebhookServer {
 	readonly executions: RunResult[] = [];
 
 	private readonly server = new LoopbackServer((req, res) => {
-		this.handle(req, res).catch((error: unknown) => {
-			// A node may have answered before it failed, as n8n lets it.
-			if (res.writableEnded) return;
-			if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
-			res.end(JSON.stringify({ message: String(error) }));
-		});
+		// `deliver`'s own mark, taken off before the node sees the request.
+		const mark = req.headers[DELIVERY_HEADER];
+		delete req.headers[DELIVERY_HEADER];
+		const handled = this.handle(req, res, typeof mark === 'string' ? mark : undefined).catch(
+			(error: unknown) => {
+				// A node may have answered before it failed, as n8n lets it.
+				if (res.writableEnded) return;
+				if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
+				res.end(JSON.stringify({ message: String(error) }));
+			},
+		);
+		if (typeof mark === 'string') this.handling.set(mark, handled);
 	});
+
+	/** Requests `deliver` sent, by their mark: settled once handled, execution included. */
+	private readonly handling = new Map<string, Promise<void>>();
+
+	/** The executions each marked request started. */
+	private readonly startedBy = new Map<string, RunResult[]>();
 
 	private readonly waiting = new Map<string, Waiting>();
 
@@ -135,10 +151,11 @@ export class WebhookServer {
 	}
 
 	/**
-	 * Runs a workflow that may park itself; `finished` settles when it ends, after a resume if it
-	 * waited.
+	 * Runs Start → the given nodes, a workflow that may park itself; `finished` settles when it
+	 * ends, after a resume if it waited.
 	 */
-	async run(nodes: INode[], options: RunOptions = {}) {
+	async run(after: INode[], options: RunOptions = {}) {
+		const nodes = afterStart(after);
 		const execution = await prepareExecution(nodes, {
 			packageRoot: this.options.packageRoot,
 			...options,
@@ -159,6 +176,11 @@ export class WebhookServer {
 			done(first);
 		}
 		return { first, finished, executionId: execution.executionId };
+	}
+
+	/** Whether the execution is parked here, waiting to be resumed. */
+	isWaiting(executionId: string): boolean {
+		return this.waiting.has(executionId);
 	}
 
 	/** Activates a trigger workflow (trigger first); returns its production URL here. */
@@ -191,11 +213,37 @@ export class WebhookServer {
 		return `${this.baseUrl}/webhook/${execution.workflow.id}/${path}`;
 	}
 
+	/**
+	 * POSTs a delivery to a URL here (a trigger's, a resume URL) and waits until the request is
+	 * handled, the execution it started or resumed included (a node answers before that runs); says
+	 * which executions a trigger started.
+	 */
+	async deliver(url: string, body: string, headers: Record<string, string> = {}) {
+		const mark = randomUUID();
+		const response = await fetch(url, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json', ...headers, [DELIVERY_HEADER]: mark },
+			body,
+		});
+		const text = await response.text();
+		await this.handling.get(mark);
+		this.handling.delete(mark);
+		const executions = this.startedBy.get(mark) ?? [];
+		this.startedBy.delete(mark);
+		let answer: Record<string, unknown>;
+		try {
+			answer = JSON.parse(text) as Record<string, unknown>;
+		} catch {
+			answer = { text };
+		}
+		return { status: response.status, body: answer, started: executions.length, executions };
+	}
+
 	private nodeType(workflow: Workflow, node: INode): INodeType {
 		return workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 	}
 
-	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+	private async handle(req: IncomingMessage, res: ServerResponse, mark?: string): Promise<void> {
 		const rawBody = await readBody(req);
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 		const contentType = String(req.headers['content-type'] ?? '').split(';')[0];
@@ -289,7 +337,9 @@ export class WebhookServer {
 			'webhook',
 			data,
 		).processRunExecutionData(execution.workflow);
-		this.executions.push(resultOf(run, trigger.nodes));
+		const started = resultOf(run, trigger.nodes);
+		this.executions.push(started);
+		if (mark) this.startedBy.set(mark, [...(this.startedBy.get(mark) ?? []), started]);
 	}
 
 	private async callWebhook(

@@ -1,20 +1,16 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { hailuoWorkflow, readBinary, runWorkflow } from '../harness/n8n';
+import { readBinary, runWorkflow } from '../harness/n8n';
 import { useSandbox } from '../harness/sandbox';
+import { generateVideoNode } from '../harness/workflows';
 
 // Waits, requests and downloads stay bounded whatever the API or a video host does.
 const { sandbox, credentials } = useSandbox();
 
-const poll = (options: Record<string, unknown> = {}) =>
-	hailuoWorkflow({
-		operation: 'generateVideo',
-		prompt: 'A sneaker rotates slowly on a pedestal',
-		imageUrl: 'https://example.com/sneaker.jpg',
-		waitMode: 'poll',
-		options: { pollInterval: 2, ...options },
-	});
+const poll = (options: Record<string, unknown> = {}) => [
+	generateVideoNode({ waitMode: 'poll', options: { pollInterval: 2, ...options } }),
+];
 
 /** Every file under the binary-data store, so a test can see nothing partial was left behind. */
 function storedFiles(dir = process.env.N8N_BINARY_DATA_STORAGE_PATH ?? ''): string[] {
@@ -57,12 +53,10 @@ describe('every request has its own timeout', () => {
 	test('a task read that never answers does not hold the node past Max Wait + a few seconds', async () => {
 		sandbox.configure({ jobMs: 0 });
 		sandbox.fault({ endpoint: 'task', kind: 'hang' });
-		const started = Date.now();
 		const result = await runWorkflow(poll({ maxWait: 3 }), { credentials: credentials() });
-		const seconds = (Date.now() - started) / 1000;
-		expect(result.error?.message).toMatch(/did not answer within \d+ s|not finished after 3 s/);
-		// A bound on behaviour, not a speed test: without the timeout this would hang for good.
-		expect(seconds).toBeLessThan(3 + 3 + 5);
+		// The read's own timeout is cut to what is left of Max Wait (3 s at most) plus a grace of
+		// 3 s, instead of a read's usual 30 s (the bench measures how long the node is held).
+		expect(result.error?.message).toMatch(/^The Hailuo API did not answer within [3-6] s$/);
 	});
 
 	test('a create that never answers fails in 60 s, says the job may exist, and is not retried', async () => {

@@ -1,15 +1,19 @@
-import { callbackWorkflow, readBinary, runWorkflow } from '../harness/n8n';
+import { eventually } from '../harness/eventually';
+import { readBinary, runWorkflow } from '../harness/n8n';
 import { useSandbox } from '../harness/sandbox';
 import { useWebhookServer } from '../harness/webhooks';
+import { generateVideoNode } from '../harness/workflows';
 
 const { sandbox, credentials } = useSandbox();
 const server = useWebhookServer();
 
+const callbackWorkflow = (options: Record<string, unknown> = {}) => [
+	generateVideoNode({ waitMode: 'callback', options }),
+];
+
 /** The sandbox records a callback's answer after the run has already resumed. */
 async function callbacksAnswered(count: number) {
-	for (let waited = 0; sandbox.callbackResults.length < count && waited < 5000; waited += 20) {
-		await new Promise((resolve) => setTimeout(resolve, 20));
-	}
+	await eventually(() => sandbox.callbackResults.length >= count, 5000, 20);
 	return sandbox.callbackResults;
 }
 
@@ -54,25 +58,19 @@ describe('Wait for Callback', () => {
 
 	test('progress reports keep the run waiting; the final state resumes it', async () => {
 		sandbox.configure({ callbacks: false });
-		const { first, finished } = await server.run(callbackWorkflow({ download: false }), {
-			credentials: credentials(),
-		});
+		const { first, finished, executionId } = await server.run(
+			callbackWorkflow({ download: false }),
+			{ credentials: credentials() },
+		);
 		expect(first.run.status).toBe('waiting');
 		const callbackUrl = (sandbox.requestsTo('create')[0].json as { callback_url: string })
 			.callback_url;
-		const post = async (body: unknown) =>
-			await fetch(callbackUrl, {
-				method: 'POST',
-				headers: { 'Content-Type': 'application/json' },
-				body: JSON.stringify(body),
-			});
+		const post = async (body: unknown) => await server.deliver(callbackUrl, JSON.stringify(body));
 
 		const progress = await post({ code: 200, data: { task_id: 'task_cb', status: 'IN_PROGRESS' } });
-		expect(await progress.json()).toEqual({ received: true });
-		let resumed = false;
-		void finished.then(() => (resumed = true));
-		await new Promise((resolve) => setTimeout(resolve, 100));
-		expect(resumed).toBe(false);
+		expect(progress.body).toEqual({ received: true });
+		// Handled to its end, the report left the execution parked.
+		expect(server.isWaiting(executionId)).toBe(true);
 
 		await post({
 			code: 200,

@@ -1,16 +1,12 @@
-import { hailuoWorkflow, runWorkflow } from '../harness/n8n';
+import { runWorkflow } from '../harness/n8n';
 import { useSandbox } from '../harness/sandbox';
+import { generateVideoNode, SAMPLE } from '../harness/workflows';
 
 const { sandbox, credentials } = useSandbox();
 
-const generate = (parameters: Record<string, unknown> = {}) =>
-	hailuoWorkflow({
-		operation: 'generateVideo',
-		prompt: 'The camera pushes in on a steaming cup [Push in]',
-		imageUrl: 'https://example.com/cup.jpg',
-		waitMode: 'none',
-		...parameters,
-	});
+const generate = (parameters: Record<string, unknown> = {}) => [
+	generateVideoNode({ waitMode: 'none', ...parameters }),
+];
 
 describe('Generate Video (Return Task Immediately)', () => {
 	test('creates a task and outputs its id, with the exact request the API documents', async () => {
@@ -30,8 +26,8 @@ describe('Generate Video (Return Task Immediately)', () => {
 		expect(create.headers['content-type']).toContain('application/json');
 		expect(create.json).toEqual({
 			model: 'hailuo/2-3-image-to-video-standard',
-			prompt: 'The camera pushes in on a steaming cup [Push in]',
-			image: 'https://example.com/cup.jpg',
+			prompt: SAMPLE.prompt,
+			image: SAMPLE.imageUrl,
 			duration: '6',
 			resolution: '768P',
 		});
@@ -55,8 +51,8 @@ describe('Generate Video (Return Task Immediately)', () => {
 		expect(result.output()[0].json.estimatedCredits).toEqual({ min: 45, max: 85 });
 		expect(sandbox.requestsTo('create')[0].json).toEqual({
 			model: 'hailuo/2-3-image-to-video-pro',
-			prompt: 'The camera pushes in on a steaming cup [Push in]',
-			image: 'https://example.com/cup.jpg',
+			prompt: SAMPLE.prompt,
+			image: SAMPLE.imageUrl,
 			duration: '10',
 			resolution: '768P',
 			callback_url: 'https://n8n.example.com/webhook/abc/hailuo',
@@ -204,16 +200,12 @@ describe('API errors', () => {
 		sandbox.fault({ endpoint: 'create', status: 402, times: 1 });
 		const items = [{ json: { p: 'first' } }, { json: { p: '' } }, { json: { p: 'third' } }];
 		const result = await runWorkflow(
-			hailuoWorkflow(
-				{
-					operation: 'generateVideo',
-					prompt: '={{ $json.p }}',
-					imageUrl: 'https://example.com/a.jpg',
-					waitMode: 'none',
-					options: { createConcurrency: 1 },
-				},
-				{ onError: 'continueRegularOutput' },
-			),
+			[
+				generateVideoNode(
+					{ prompt: '={{ $json.p }}', waitMode: 'none', options: { createConcurrency: 1 } },
+					{ onError: 'continueRegularOutput' },
+				),
+			],
 			{ credentials: credentials(), items },
 		);
 		expect(result.error).toBeUndefined();

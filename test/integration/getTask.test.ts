@@ -1,25 +1,21 @@
 import type { Shape } from '../sandbox/server';
-import { hailuoWorkflow, readBinary, runWorkflow } from '../harness/n8n';
+import { readBinary, runWorkflow } from '../harness/n8n';
 import { useSandbox } from '../harness/sandbox';
+import { generateVideoNode, getTaskNode } from '../harness/workflows';
 
 const { sandbox, credentials } = useSandbox();
 
 /** Starts a job in the sandbox through the node and returns its id. */
 async function startJob(): Promise<string> {
-	const result = await runWorkflow(
-		hailuoWorkflow({
-			operation: 'generateVideo',
-			prompt: 'p',
-			imageUrl: 'https://example.com/a.png',
-			waitMode: 'none',
-		}),
-		{ credentials: credentials() },
-	);
+	const result = await runWorkflow([generateVideoNode({ waitMode: 'none' })], {
+		credentials: credentials(),
+	});
 	return String(result.output()[0].json.taskId);
 }
 
-const getTask = (taskId: string, options: Record<string, unknown> = {}) =>
-	hailuoWorkflow({ operation: 'getTask', taskId, options });
+const getTask = (taskId: string, options: Record<string, unknown> = {}) => [
+	getTaskNode(taskId, { options }),
+];
 
 describe('Get Task', () => {
 	const shapes: Shape[] = ['apiinone', 'kie', 'piapi', 'wavespeed', 'replicate', 'minimax', 'fal'];

@@ -6,25 +6,17 @@ import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
 
 import type { InputItem } from '../harness/n8n';
-import { hailuoWorkflow, runWorkflow } from '../harness/n8n';
+import { runWorkflow } from '../harness/n8n';
 import { useSandbox } from '../harness/sandbox';
+import { generateVideoNode, getTaskNode, SAMPLE } from '../harness/workflows';
 
 const { sandbox, credentials } = useSandbox();
 
 const PRO = 'hailuo/2-3-image-to-video-pro';
-const PROMPT = 'The camera pushes in on a steaming cup [Push in]';
 
-const generate = (parameters: Record<string, unknown> = {}, extra = {}) =>
-	hailuoWorkflow(
-		{
-			operation: 'generateVideo',
-			prompt: PROMPT,
-			imageUrl: 'https://example.com/cup.jpg',
-			waitMode: 'none',
-			...parameters,
-		},
-		extra,
-	);
+const generate = (parameters: Record<string, unknown> = {}, change = {}) => [
+	generateVideoNode({ waitMode: 'none', ...parameters }, change),
+];
 
 const sent = () =>
 	sandbox.requestsTo('create').map((request) => request.json as Record<string, unknown>);
@@ -129,7 +121,7 @@ describe('Get Task accepts an id an expression yields as a number', () => {
 		['={{ 123456789012345 }}', '123456789012345'],
 		['={{ $json.id }}', '90071992547409'],
 	])('%s is read as task %s', async (taskId, text) => {
-		const result = await runWorkflow(hailuoWorkflow({ operation: 'getTask', taskId }), {
+		const result = await runWorkflow([getTaskNode(taskId)], {
 			credentials: credentials(),
 			items: [{ json: { id: 90071992547409 } }],
 		});
@@ -149,7 +141,7 @@ describe('Get Task accepts an id an expression yields as a number', () => {
 		['={{ true }}', 'must be text or a whole number'],
 		['={{ [1, 2] }}', 'must be text or a whole number'],
 	])('%s is refused without a request', async (taskId, problem) => {
-		const result = await runWorkflow(hailuoWorkflow({ operation: 'getTask', taskId }), {
+		const result = await runWorkflow([getTaskNode(taskId)], {
 			credentials: credentials(),
 		});
 		expect(result.error?.message).toContain('Invalid "Task ID"');
@@ -232,8 +224,8 @@ describe('Extra Body Fields are held to every rule the node knows', () => {
 		expect(result.error).toBeUndefined();
 		expect(sent()[0]).toEqual({
 			model: 'hailuo/3-0-image-to-video',
-			prompt: PROMPT,
-			image: 'https://example.com/cup.jpg',
+			prompt: SAMPLE.prompt,
+			image: SAMPLE.imageUrl,
 			duration: '8',
 			resolution: '2K',
 		});

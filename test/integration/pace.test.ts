@@ -1,23 +1,26 @@
-import { hailuoWorkflow, runWorkflow } from '../harness/n8n';
+import { runWorkflow } from '../harness/n8n';
 import { useSandbox } from '../harness/sandbox';
+import { generateVideoNode, getTaskNode } from '../harness/workflows';
 
 // One node run paces its creates and task reads as a whole, whatever the batch size.
 const { sandbox, credentials } = useSandbox();
 
 const ITEMS = 30;
 
-const batch = (operation: 'generateVideo' | 'getTask' = 'generateVideo') =>
-	hailuoWorkflow(
-		operation === 'generateVideo'
-			? {
-					operation,
-					prompt: '={{ "product shot " + $json.n }}',
-					imageUrl: 'https://example.com/p.jpg',
-					waitMode: 'poll',
-					options: { pollInterval: 2, download: false },
-				}
-			: { operation, taskId: '={{ $json.taskId }}' },
-	);
+const batch = (operation: 'generateVideo' | 'getTask' = 'generateVideo') => [
+	operation === 'generateVideo'
+		? generateVideoNode({
+				prompt: '={{ "product shot " + $json.n }}',
+				waitMode: 'poll',
+				options: { pollInterval: 2, download: false },
+			})
+		: getTaskNode('={{ $json.taskId }}'),
+];
+
+/** Return Task Immediately, with these options. */
+const startOnly = (options: Record<string, unknown> = {}) => [
+	generateVideoNode({ waitMode: 'none', options }),
+];
 
 const items = (count = ITEMS) => Array.from({ length: count }, (_, n) => ({ json: { n } }));
 
@@ -47,15 +50,7 @@ test('when the API allows less than that, the batch slows down together and stil
 
 test('Get Task batches share the same pace', async () => {
 	sandbox.configure({ jobMs: 0 });
-	const created = await runWorkflow(
-		hailuoWorkflow({
-			operation: 'generateVideo',
-			prompt: 'p',
-			imageUrl: 'https://example.com/p.jpg',
-			waitMode: 'none',
-		}),
-		{ credentials: credentials(), items: items(25) },
-	);
+	const created = await runWorkflow(startOnly(), { credentials: credentials(), items: items(25) });
 	const ids = created.output().map((item) => ({ json: { taskId: item.json.taskId } }));
 	sandbox.requests.length = 0;
 	const result = await runWorkflow(batch('getTask'), { credentials: credentials(), items: ids });
@@ -65,13 +60,7 @@ test('Get Task batches share the same pace', async () => {
 
 test('Max Creates per Second and Max Task Reads per Second change the pace', async () => {
 	sandbox.configure({ jobMs: 0 });
-	const fast = hailuoWorkflow({
-		operation: 'generateVideo',
-		prompt: 'p',
-		imageUrl: 'https://example.com/p.jpg',
-		waitMode: 'none',
-		options: { createsPerSecond: 2, createConcurrency: 20 },
-	});
+	const fast = startOnly({ createsPerSecond: 2, createConcurrency: 20 });
 	const result = await runWorkflow(fast, { credentials: credentials(), items: items(6) });
 	expect(result.error).toBeUndefined();
 	const times = sandbox.requestsTo('create').map((request) => request.at);
@@ -83,14 +72,9 @@ test('Max Creates per Second and Max Task Reads per Second change the pace', asy
 test.each([0, -1, 1000, '={{ "fast" }}'])(
 	'a pace of %p is refused before any request',
 	async (value) => {
-		const workflow = hailuoWorkflow({
-			operation: 'generateVideo',
-			prompt: 'p',
-			imageUrl: 'https://example.com/p.jpg',
-			waitMode: 'none',
-			options: { readsPerSecond: value },
+		const result = await runWorkflow(startOnly({ readsPerSecond: value }), {
+			credentials: credentials(),
 		});
-		const result = await runWorkflow(workflow, { credentials: credentials() });
 		expect(result.error?.message).toMatch(
 			/Invalid "Max Task Reads per Second": must be a number from 0.1 to 100/,
 		);

@@ -6,9 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import type { INode } from 'n8n-workflow';
+
 import { FIXTURES } from '../paths';
-import { HAILUO_TYPE, hailuoWorkflow, loadPackage, runWorkflow } from '../harness/n8n';
+import { eventually } from '../harness/eventually';
+import { loadPackage, runWorkflow } from '../harness/n8n';
 import { useSandbox } from '../harness/sandbox';
+import { generateVideoNode, getTaskNode, HAILUO_TYPE } from '../harness/workflows';
 
 const { sandbox, credentials } = useSandbox();
 
@@ -31,17 +35,19 @@ const modelArguments = {
 	toolCallId: 'call_1',
 };
 
-/** Start → Hailuo, the Hailuo node typed as n8n's tool variant (or as the plain node). */
-function tool(parameters: Record<string, unknown>, asTool = true) {
-	const nodes = hailuoWorkflow({ resource: 'video', ...parameters });
-	if (asTool) nodes[1].type = HAILUO_TOOL_TYPE;
-	return nodes;
-}
+/** The Hailuo node typed as n8n's tool variant (or as the plain node). */
+const as = (asTool: boolean) => (asTool ? { type: HAILUO_TOOL_TYPE } : {});
 
-const generate = (parameters: Record<string, unknown> = {}, asTool = true) =>
-	tool({ operation: 'generateVideo', prompt: PROMPT, imageUrl: IMAGE_URL, ...parameters }, asTool);
+const generate = (parameters: Record<string, unknown> = {}, asTool = true) => [
+	generateVideoNode(
+		{ resource: 'video', prompt: PROMPT, imageUrl: IMAGE_URL, ...parameters },
+		as(asTool),
+	),
+];
 
-const run = async (nodes: ReturnType<typeof tool>, json: Record<string, string> = modelArguments) =>
+const getTask = () => [getTaskNode(TASK_ID, { resource: 'video' }, as(true))];
+
+const run = async (nodes: INode[], json: Record<string, string> = modelArguments) =>
 	await runWorkflow(nodes, { credentials: credentials(), items: [{ json }] });
 
 describe('Generate Video as a tool', () => {
@@ -82,14 +88,19 @@ describe('Generate Video as a tool', () => {
 	});
 
 	test('polls every 2 s unless told otherwise, so a short job answers as soon as it is done', async () => {
-		sandbox.configure({ jobMs: 2500 });
-		const started = Date.now();
-		const result = await run(generate());
-		const seconds = (Date.now() - started) / 1000;
+		sandbox.configure({ stuckState: 'IN_PROGRESS' });
+		const running = run(generate());
+		const reads = () => sandbox.requestsTo('task').map((request) => request.at);
+		// A second read comes long before the node's own default interval (10 s) would allow one.
+		expect(await eventually(() => reads().length >= 2, 8000, 20)).toBe(true);
+		const [first, second] = reads();
+		expect(second - first).toBeGreaterThanOrEqual(1900);
+		const readsBeforeDone = reads().length;
+		sandbox.configure({ stuckState: undefined, jobMs: 0 });
+		const result = await running;
 		expect(result.output()[0].json.status).toBe('succeeded');
-		// Reads at 0, 2 and 4 s; the node's own default (10 s) would take 10 s.
-		expect(sandbox.requestsTo('task')).toHaveLength(3);
-		expect(seconds).toBeLessThan(7);
+		// The next read after the job is done is the last.
+		expect(reads().length).toBeLessThanOrEqual(readsBeforeDone + 1);
 	});
 
 	test('the options a user set still win: a download asked for, a Poll Interval chosen', async () => {
@@ -198,7 +209,7 @@ describe('choices a tool cannot honour are refused before any request', () => {
 describe('Get Task as a tool', () => {
 	test('reads the task the model names and answers compactly', async () => {
 		const { taskId } = sandbox.finishedTask();
-		const result = await run(tool({ operation: 'getTask', taskId: TASK_ID }), { Task_ID: taskId });
+		const result = await run(getTask(), { Task_ID: taskId });
 		expect(result.error).toBeUndefined();
 		const [item] = result.output();
 		expect(item.json).toEqual({
@@ -214,7 +225,7 @@ describe('Get Task as a tool', () => {
 	test('a task still running says when and how to look again', async () => {
 		const { taskId } = sandbox.finishedTask();
 		sandbox.setPhase(taskId, 'running');
-		const result = await run(tool({ operation: 'getTask', taskId: TASK_ID }), { Task_ID: taskId });
+		const result = await run(getTask(), { Task_ID: taskId });
 		expect(result.output()[0].json).toMatchObject({
 			status: 'running',
 			videoUrl: null,

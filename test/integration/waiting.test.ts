@@ -5,33 +5,40 @@ import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
 
 import { FIXTURES } from '../paths';
-import { hailuoWorkflow, readBinary, runWorkflow } from '../harness/n8n';
+import { eventually } from '../harness/eventually';
+import { readBinary, runWorkflow } from '../harness/n8n';
 import { useSandbox } from '../harness/sandbox';
+import { generateVideoNode } from '../harness/workflows';
 
 const { sandbox, credentials } = useSandbox();
 
 const png = readFileSync(join(FIXTURES, 'product.png'));
 const jpeg = readFileSync(join(FIXTURES, 'product.jpg'));
 
-const poll = (parameters: Record<string, unknown> = {}, options: Record<string, unknown> = {}) =>
-	hailuoWorkflow({
-		operation: 'generateVideo',
-		prompt: 'A sneaker rotates slowly on a pedestal',
-		imageUrl: 'https://example.com/sneaker.jpg',
-		waitMode: 'poll',
-		...parameters,
-		options: { pollInterval: 2, ...options },
-	});
+const poll = (parameters: Record<string, unknown> = {}, options: Record<string, unknown> = {}) => [
+	generateVideoNode({ waitMode: 'poll', ...parameters, options: { pollInterval: 2, ...options } }),
+];
+
+/** Resolves once the sandbox has seen `count` task reads (or 30 s have passed). */
+const reads = async (count: number) =>
+	await eventually(() => sandbox.requestsTo('task').length >= count, 30_000, 20);
 
 describe('Wait Until Done (Poll)', () => {
 	test('polls to success and outputs the MP4 as a file, sending no API key to the CDN', async () => {
-		sandbox.configure({ jobMs: 1500 });
-		const result = await runWorkflow(poll(), { credentials: credentials() });
+		// The job stays queued until the node has read it once, then it is done.
+		sandbox.configure({ stuckState: 'PENDING' });
+		const running = runWorkflow(poll(), { credentials: credentials() });
+		await reads(1);
+		sandbox.configure({ stuckState: undefined, jobMs: 0 });
+		const result = await running;
 		expect(result.error).toBeUndefined();
 		const [item] = result.output();
 		const taskId = String(item.json.taskId);
 		expect(item.json).toMatchObject({ status: 'succeeded', estimatedCredits: 30 });
-		expect(item.json.wait).toMatchObject({ polls: 2, states: ['PENDING', 'SUCCESS'] });
+		expect(item.json.wait).toMatchObject({
+			polls: sandbox.requestsTo('task').length,
+			states: ['PENDING', 'SUCCESS'],
+		});
 		expect(item.binary?.data).toMatchObject({
 			fileName: `hailuo-${taskId}.mp4`,
 			mimeType: 'video/mp4',
@@ -135,12 +142,11 @@ describe('Wait Until Done (Poll)', () => {
 
 	test('stops promptly when the execution is canceled', async () => {
 		sandbox.configure({ stuckState: 'generating' });
-		const started = Date.now();
-		const result = await runWorkflow(poll({}, { pollInterval: 30, maxWait: 600 }), {
+		// Canceled while it sleeps between reads: the sleep (10 minutes) would outlast this test.
+		const result = await runWorkflow(poll({}, { pollInterval: 600, maxWait: 3600 }), {
 			credentials: credentials(),
-			onStart: (execution) => setTimeout(() => execution.cancel(), 500),
+			onStart: (execution) => void reads(1).then(() => execution.cancel()),
 		});
-		expect(Date.now() - started).toBeLessThan(5000);
 		expect(result.run.status).toBe('canceled');
 		expect(sandbox.requestsTo('task')).toHaveLength(1);
 	});
@@ -159,16 +165,12 @@ describe('batches', () => {
 		const logged = jest.spyOn(Container.get(Logger), 'info');
 		const prompts = ['one', 'two [fail]', 'three', 'four', 'five [fail]', 'six'];
 		const result = await runWorkflow(
-			hailuoWorkflow(
-				{
-					operation: 'generateVideo',
-					prompt: '={{ $json.prompt }}',
-					imageUrl: 'https://example.com/a.jpg',
-					waitMode: 'poll',
-					options: { pollInterval: 2 },
-				},
-				{ onError: 'continueRegularOutput' },
-			),
+			[
+				generateVideoNode(
+					{ prompt: '={{ $json.prompt }}', waitMode: 'poll', options: { pollInterval: 2 } },
+					{ onError: 'continueRegularOutput' },
+				),
+			],
 			{ credentials: credentials(), items: prompts.map((prompt) => ({ json: { prompt } })) },
 		);
 		expect(result.error).toBeUndefined();
@@ -205,13 +207,7 @@ describe('batches', () => {
 	test('create requests are bounded by "Parallel Create Requests"', async () => {
 		sandbox.configure({ createDelayMs: 600 });
 		await runWorkflow(
-			hailuoWorkflow({
-				operation: 'generateVideo',
-				prompt: 'p',
-				imageUrl: 'https://example.com/a.jpg',
-				waitMode: 'none',
-				options: { createConcurrency: 2 },
-			}),
+			[generateVideoNode({ waitMode: 'none', options: { createConcurrency: 2 } })],
 			{ credentials: credentials(), items: Array.from({ length: 6 }, () => ({ json: {} })) },
 		);
 		expect(sandbox.requestsTo('create')).toHaveLength(6);
@@ -220,14 +216,9 @@ describe('batches', () => {
 });
 
 describe('image from an earlier node', () => {
-	const fromBinary = (field = 'data') =>
-		hailuoWorkflow({
-			operation: 'generateVideo',
-			prompt: 'The product turns',
-			imageSource: 'binary',
-			binaryPropertyName: field,
-			waitMode: 'none',
-		});
+	const fromBinary = (field = 'data') => [
+		generateVideoNode({ imageSource: 'binary', binaryPropertyName: field, waitMode: 'none' }),
+	];
 
 	test.each([
 		['PNG', png, 'image/png'],

@@ -57,7 +57,7 @@ describe('pollUntilDone', () => {
 		});
 		expect(outcome.kind).toBe('timeout');
 		expect(outcome.task?.status).toBe('running');
-		expect(outcome.polls).toBeGreaterThanOrEqual(3);
+		expect(outcome.polls).toBeGreaterThanOrEqual(2);
 		expect(outcome.polls).toBeLessThanOrEqual(6);
 	});
 
