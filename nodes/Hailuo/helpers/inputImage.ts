@@ -27,21 +27,26 @@ const IMAGE_SIGNATURES: Array<{ mimeType: string; matches: (bytes: Buffer) => bo
 const LABEL = inputBinaryField.property.displayName;
 
 /**
- * The first frame as the API takes it, and the field it came from: the Image URL as written (the
- * body check decides), or the input file as a `data:` URL, checked here as the file is read.
+ * The first frame from the Image URL, as written (the body check decides), or undefined when it
+ * is the input file: that one is read by readImageFile, after every check that needs no bytes.
  */
-export async function readInputImage(
+export function imageFromUrl(
 	this: IExecuteFunctions,
 	i: number,
-): Promise<{ value: unknown; field: string }> {
-	if (readParameter(this, imageSourceField, i) === 'binary') {
-		const name = readParameter(this, inputBinaryField, i);
-		return { value: await imageDataUrlFromBinary.call(this, i, name), field: LABEL };
-	}
+): { value: unknown; field: string } | undefined {
+	if (readParameter(this, imageSourceField, i) === 'binary') return undefined;
 	return {
 		value: readParameter(this, imageUrlField, i),
 		field: imageUrlField.property.displayName,
 	};
+}
+
+/**
+ * The input file's image as a `data:` URL: what its metadata says (the field, its presence, its
+ * declared size) is checked before the bytes are loaded.
+ */
+export async function readImageFile(this: IExecuteFunctions, i: number): Promise<string> {
+	return await imageDataUrlFromBinary.call(this, i, readParameter(this, inputBinaryField, i));
 }
 
 /**

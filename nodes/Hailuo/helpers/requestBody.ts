@@ -9,6 +9,7 @@ import {
 	durationField,
 	extraBodyField,
 	imageUrlField,
+	inputBinaryField,
 	isDuration,
 	isModel,
 	isResolution,
@@ -26,6 +27,7 @@ const MAX_BODY_BYTES = Math.ceil(MAX_IMAGE_BYTES / 3) * 4 + 256 * 1024;
 const MODEL_SLUG = /^[A-Za-z0-9][A-Za-z0-9._-]*(?:\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
 const DATA_URL = /^data:image\/(?:jpeg|png|webp);base64,([A-Za-z0-9+/]*)(={0,2})$/;
 const EXTRA = extraBodyField.property.displayName;
+const FILE = inputBinaryField.property.displayName;
 
 /** The create request's own fields, shaped but not yet checked. */
 export interface RequestFields {
@@ -45,24 +47,25 @@ interface RequestBody {
 
 /**
  * The create request as sent: the node's fields, the callback URL, then "Extra Body Fields"
- * merged last so new API fields need no node update.
+ * merged last so new API fields need no node update. Without an image, the image is the input
+ * file's, added by addImageFile once the rest of the body has passed its check.
  */
 export function buildRequestBody(
 	fields: RequestFields,
-	image: { value: unknown; field: string },
+	image: { value: unknown; field: string } | undefined,
 	callbackUrl: unknown,
 ): RequestBody {
 	const own: IDataObject = {
 		model: fields.model as IDataObject[string],
 		prompt: fields.prompt as IDataObject[string],
-		image: image.value as IDataObject[string],
+		image: image?.value as IDataObject[string],
 		duration: fields.duration as IDataObject[string],
 		resolution: fields.resolution as IDataObject[string],
 	};
 	const sources: Record<string, string> = {
 		model: modelField.property.displayName,
 		prompt: promptField.property.displayName,
-		image: image.field,
+		image: image?.field ?? FILE,
 		duration: durationField.property.displayName,
 		resolution: resolutionField.property.displayName,
 	};
@@ -127,14 +130,19 @@ type Broken = { keys: string[]; problem: string } | undefined;
 
 const IMAGE_URL = imageUrlField.property.displayName;
 
+const at = (key: string, problem: string | undefined): Broken =>
+	problem === undefined ? undefined : { keys: [key], problem };
+
+/** The input file's image, still to be read: it is checked once it is (addImageFile). */
+const fileToCome = ({ body, sources }: RequestBody) =>
+	sources.image === FILE && body.image === undefined;
+
 /** Every rule the node knows, applied once to the body as it will be sent. */
-function brokenRule(body: IDataObject, sources: Record<string, string>): Broken {
+function brokenRule({ body, sources }: RequestBody, withImage: boolean): Broken {
 	const fromExtra = (key: string) => sources[key] === EXTRA;
-	const at = (key: string, problem: string | undefined): Broken =>
-		problem === undefined ? undefined : { keys: [key], problem };
 	return (
 		at('prompt', sentPromptProblem(body.prompt)) ??
-		at('image', sentImageProblem(body.image, sources.image === IMAGE_URL)) ??
+		(withImage ? imageRule({ body, sources }) : undefined) ??
 		at('model', modelProblem(body.model, fromExtra('model'))) ??
 		videoProblem(body.duration, body.resolution, isModel(body.model), fromExtra) ??
 		(body.callback_url === undefined
@@ -147,9 +155,14 @@ const sentPromptProblem = (prompt: unknown) =>
 	textProblem(prompt, 'what should happen in the video') ??
 	(typeof prompt === 'string' ? promptProblem(prompt) : undefined);
 
-const sentImageProblem = (image: unknown, linkOnly: boolean) =>
-	textProblem(image, 'an image URL') ??
-	(typeof image === 'string' ? imageProblem(image, linkOnly) : undefined);
+const imageRule = ({ body, sources }: RequestBody) =>
+	at(
+		'image',
+		textProblem(body.image, 'an image URL') ??
+			(typeof body.image === 'string'
+				? imageProblem(body.image, sources.image === IMAGE_URL)
+				: undefined),
+	);
 
 function callbackProblem(url: unknown): string | undefined {
 	if (typeof url !== 'string') return textProblem(url, 'an http:// or https:// URL');
@@ -209,27 +222,49 @@ function videoProblem(
 	return { keys: ['resolution'], problem: 'must be a resolution such as "768P"' };
 }
 
+type Problem = { field: string; problem: string } | undefined;
+
+/** A broken rule against the field to name: the "Extra Body Fields" key it concerns, or the node's own field. */
+function named(broken: Broken, sources: Record<string, string>): Problem {
+	if (!broken) return undefined;
+	const extraKey = broken.keys.find((key) => sources[key] === EXTRA);
+	if (extraKey !== undefined) return { field: EXTRA, problem: `"${extraKey}" ${broken.problem}` };
+	return { field: sources[broken.keys[0]] ?? broken.keys[0], problem: broken.problem };
+}
+
+function sizeProblem({ body, sources }: RequestBody): Problem {
+	const bytes = Buffer.byteLength(JSON.stringify(body), 'utf8');
+	if (bytes <= MAX_BODY_BYTES) return undefined;
+	const megabytes = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+	return {
+		field: Object.values(sources).includes(EXTRA) ? EXTRA : 'Image Source',
+		problem: `the request would be ${megabytes(bytes)}; at most ${megabytes(MAX_BODY_BYTES)} is sent`,
+	};
+}
+
 /**
  * Checks the body as it will be sent, once. A problem in a key that "Extra Body Fields" set is
- * reported against that field, naming the key; otherwise against the node's own field.
+ * reported against that field, naming the key; otherwise against the node's own field. An input
+ * file still to be read is left to addImageFile, with the body's size, which depends on it.
  */
-export function checkRequestBody({
-	body,
-	sources,
-}: RequestBody): { field: string; problem: string } | undefined {
-	const broken = brokenRule(body, sources);
-	if (broken) {
-		const extraKey = broken.keys.find((key) => sources[key] === EXTRA);
-		if (extraKey !== undefined) return { field: EXTRA, problem: `"${extraKey}" ${broken.problem}` };
-		return { field: sources[broken.keys[0]] ?? broken.keys[0], problem: broken.problem };
-	}
-	const bytes = Buffer.byteLength(JSON.stringify(body), 'utf8');
-	if (bytes > MAX_BODY_BYTES) {
-		const megabytes = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-		return {
-			field: Object.values(sources).includes(EXTRA) ? EXTRA : 'Image Source',
-			problem: `the request would be ${megabytes(bytes)}; at most ${megabytes(MAX_BODY_BYTES)} is sent`,
-		};
-	}
-	return undefined;
+export function checkRequestBody(request: RequestBody): Problem {
+	const later = fileToCome(request);
+	return (
+		named(brokenRule(request, !later), request.sources) ??
+		(later ? undefined : sizeProblem(request))
+	);
+}
+
+/**
+ * The body with the input file's image, once read, and what that adds: the image rule and the
+ * body's size (the rest passed checkRequestBody before the file was read).
+ */
+export function addImageFile(
+	request: RequestBody,
+	dataUrl: string,
+): { body: IDataObject; problem: Problem } {
+	// "Extra Body Fields" gave the image: the body was checked whole already.
+	if (!fileToCome(request)) return { body: request.body, problem: undefined };
+	const sent = { ...request, body: { ...request.body, image: dataUrl } };
+	return { body: sent.body, problem: named(imageRule(sent), sent.sources) ?? sizeProblem(sent) };
 }

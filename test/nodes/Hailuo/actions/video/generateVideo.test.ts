@@ -1,0 +1,71 @@
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
+
+import { prepare } from '../../../../../nodes/Hailuo/actions/video/generateVideo.operation';
+
+const node = { name: 'Hailuo', type: 'n8n-nodes-hailuo.hailuo' } as INode;
+const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]);
+const fileItem: INodeExecutionData = {
+	json: {},
+	binary: { data: { data: '', mimeType: 'image/jpeg', fileName: 'cup.jpg', bytes: 6 } as never },
+};
+const valid: IDataObject = {
+	prompt: 'Steam rises from the cup [Push in]',
+	imageSource: 'binary',
+	binaryPropertyName: 'data',
+};
+
+/** Generate Video's prepare with these parameters and input items; how often the file was loaded. */
+async function prepared(parameters: IDataObject, items: INodeExecutionData[] = [fileItem]) {
+	const loads: string[] = [];
+	const context = {
+		getNode: () => node,
+		getInputData: () => items,
+		getNodeParameter: (name: string, _i: number, fallback: unknown) => parameters[name] ?? fallback,
+		helpers: {
+			getBinaryDataBuffer: async (_i: number, name: string) => {
+				loads.push(name);
+				return jpeg;
+			},
+		},
+	} as unknown as IExecuteFunctions;
+	try {
+		return { result: await prepare.call(context, 0), loads };
+	} catch (error) {
+		return { error: (error as Error).message, loads };
+	}
+}
+
+describe('Generate Video prepare: the cheap checks first, the input file last', () => {
+	test('a valid binary input is loaded once and sent inline', async () => {
+		const { result, loads } = await prepared(valid);
+		expect(loads).toEqual(['data']);
+		expect(result?.body.image).toBe(`data:image/jpeg;base64,${jpeg.toString('base64')}`);
+	});
+
+	test('an empty prompt is refused before the file is loaded', async () => {
+		expect(await prepared({ ...valid, prompt: '  ' })).toEqual({
+			error: expect.stringMatching(/^Invalid "Prompt": must not be empty/),
+			loads: [],
+		});
+	});
+
+	test('an empty prompt is named before a missing binary field', async () => {
+		const { error } = await prepared({ ...valid, prompt: '', binaryPropertyName: 'photo' });
+		expect(error).toMatch(/^Invalid "Prompt": must not be empty/);
+	});
+
+	test('10 s × 1080P is refused before the file is loaded', async () => {
+		const { error, loads } = await prepared({ ...valid, duration: '10', resolution: '1080P' });
+		expect(error).toContain('10 s is only available at 768P');
+		expect(loads).toEqual([]);
+	});
+
+	test('a file declared over the limit is refused from its metadata, not loaded', async () => {
+		const big = { ...fileItem.binary!.data, bytes: 11 * 1024 * 1024 };
+		const { error, loads } = await prepared(valid, [{ json: {}, binary: { data: big } }]);
+		expect(error).toBe(
+			'Invalid "Input Binary Field": the image is 11.0 MB; at most 10 MB is allowed',
+		);
+		expect(loads).toEqual([]);
+	});
+});
