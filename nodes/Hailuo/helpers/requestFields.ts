@@ -26,20 +26,24 @@ export const promptField = field(
 	z.unknown().transform(trimmed),
 );
 
-export const imageSourceField = optionsField({
-	displayName: 'Image Source',
-	name: 'imageSource',
-	type: 'options',
-	default: 'url',
-	options: [
-		{ name: 'Image URL', value: 'url', description: 'A public link to the first frame' },
-		{
-			name: 'Binary File From Input',
-			value: 'binary',
-			description: 'An image an earlier node produced',
-		},
-	],
-});
+export const imageSourceField = optionsField(
+	{
+		displayName: 'Image Source',
+		name: 'imageSource',
+		type: 'options',
+		default: 'url',
+		options: [
+			{ name: 'Image URL', value: 'url', description: 'A public link to the first frame' },
+			{
+				name: 'Binary File From Input',
+				value: 'binary',
+				description: 'An image an earlier node produced',
+			},
+		],
+	},
+	// Accepted in any letter case, as an expression may give it ("URL").
+	(text) => text.trim().toLowerCase(),
+);
 
 export const imageUrlField = field(
 	{

@@ -69,3 +69,22 @@ describe('Generate Video prepare: the cheap checks first, the input file last', 
 		expect(loads).toEqual([]);
 	});
 });
+
+describe('Generate Video prepare: Image Source', () => {
+	test('an expression may give it in any letter case', async () => {
+		expect((await prepared({ ...valid, imageSource: ' Binary ' })).loads).toEqual(['data']);
+		const { result } = await prepared({
+			...valid,
+			imageSource: 'URL',
+			imageUrl: 'https://example.com/cup.jpg',
+		});
+		expect(result?.body.image).toBe('https://example.com/cup.jpg');
+	});
+
+	test('an unknown value is refused with the allowed ones', async () => {
+		expect(await prepared({ ...valid, imageSource: 'file' })).toEqual({
+			error: 'Invalid "Image Source": allowed: "url", "binary"',
+			loads: [],
+		});
+	});
+});
