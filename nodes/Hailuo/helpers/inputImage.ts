@@ -1,8 +1,13 @@
 import type { IBinaryData, IExecuteFunctions, INode } from 'n8n-workflow';
 
 import { failParameter, readParameter } from './parameters';
-import { MAX_IMAGE_BYTES } from './requestBody';
-import { imageSourceField, imageUrlField, inputBinaryField } from './requestFields';
+import {
+	imageSourceField,
+	imageUrlField,
+	inputBinaryField,
+	MAX_IMAGE_BYTES,
+	MAX_IMAGE_SIZE,
+} from './requestFields';
 
 const IMAGE_SIGNATURES: Array<{ mimeType: string; matches: (bytes: Buffer) => boolean }> = [
 	{
@@ -51,7 +56,7 @@ export async function readImageFile(this: IExecuteFunctions, i: number): Promise
 
 /**
  * Reads the incoming item's image and returns it as a `data:` URL, refusing anything but JPEG,
- * PNG and WebP up to 10 MB before any request is made. The bytes decide the type, not the name.
+ * PNG and WebP up to MAX_IMAGE_BYTES before any request is made. The bytes decide the type, not the name.
  */
 async function imageDataUrlFromBinary(
 	this: IExecuteFunctions,
@@ -93,7 +98,7 @@ function tooLarge(node: INode, size: number, itemIndex: number): never {
 	return failParameter(
 		node,
 		LABEL,
-		`the image is ${megabytes} MB; at most 10 MB is allowed`,
+		`the image is ${megabytes} MB; at most ${MAX_IMAGE_SIZE} is allowed`,
 		itemIndex,
 	);
 }

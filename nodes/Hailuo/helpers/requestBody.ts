@@ -8,20 +8,22 @@ import {
 	callbackUrlField,
 	durationField,
 	extraBodyField,
+	imageSourceField,
 	imageUrlField,
 	inputBinaryField,
 	isDuration,
 	isModel,
 	isResolution,
+	MAX_IMAGE_BYTES,
+	MAX_IMAGE_SIZE,
 	modelField,
 	promptField,
 	REFUSED_COMBINATION,
 	resolutionField,
 } from './requestFields';
 
-export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 const MAX_URL_LENGTH = 2048;
-/** The largest body sent: an inline 10 MB image as base64, and room for every other field. */
+/** The largest body sent: an inline image at its limit as base64, and room for every other field. */
 const MAX_BODY_BYTES = Math.ceil(MAX_IMAGE_BYTES / 3) * 4 + 256 * 1024;
 
 const MODEL_SLUG = /^[A-Za-z0-9][A-Za-z0-9._-]*(?:\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
@@ -111,7 +113,7 @@ export function imageProblem(image: string, linkOnly = false): string | undefine
 		}
 		const bytes = ((match[1].length + match[2].length) / 4) * 3 - match[2].length;
 		if (bytes > MAX_IMAGE_BYTES) {
-			return `is an inline image of ${(bytes / 1024 / 1024).toFixed(1)} MB; at most 10 MB is allowed`;
+			return `is an inline image of ${(bytes / 1024 / 1024).toFixed(1)} MB; at most ${MAX_IMAGE_SIZE} is allowed`;
 		}
 		return undefined;
 	}
@@ -180,6 +182,18 @@ function modelProblem(model: unknown, fromExtra: boolean): string | undefined {
 		: 'must be a model slug such as "hailuo/2-3-image-to-video-pro" (letters, digits, ".", "-", "_", "/")';
 }
 
+const REFUSED_PROBLEM = (() => {
+	const { duration, resolution } = REFUSED_COMBINATION;
+	const others = (values: readonly string[], refused: string) =>
+		values.filter((value) => value !== refused).join(' or ');
+	const otherDuration = others(durationField.values, duration);
+	const otherResolution = others(resolutionField.values, resolution);
+	return (
+		`${duration} s is only available at ${otherResolution}; choose ${otherDuration} s for ` +
+		`${resolution}, or ${otherResolution} for ${duration} s`
+	);
+})();
+
 /** Hailuo 2.3 takes duration and resolution as text, and 10 s only at 768P. */
 function videoProblem(
 	duration: unknown,
@@ -201,7 +215,7 @@ function videoProblem(
 		) {
 			return {
 				keys: ['duration', 'resolution'],
-				problem: '10 s is only available at 768P; choose 6 s for 1080P, or 768P for 10 s',
+				problem: REFUSED_PROBLEM,
 			};
 		}
 		return undefined;
@@ -237,7 +251,7 @@ function sizeProblem({ body, sources }: RequestBody): Problem {
 	if (bytes <= MAX_BODY_BYTES) return undefined;
 	const megabytes = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 	return {
-		field: Object.values(sources).includes(EXTRA) ? EXTRA : 'Image Source',
+		field: Object.values(sources).includes(EXTRA) ? EXTRA : imageSourceField.property.displayName,
 		problem: `the request would be ${megabytes(bytes)}; at most ${megabytes(MAX_BODY_BYTES)} is sent`,
 	};
 }
