@@ -15,7 +15,11 @@ const valid: IDataObject = {
 };
 
 /** Generate Video's prepare with these parameters and input items; how often the file was loaded. */
-async function prepared(parameters: IDataObject, items: INodeExecutionData[] = [fileItem]) {
+async function prepared(
+	parameters: IDataObject,
+	items: INodeExecutionData[] = [fileItem],
+	more: IDataObject = {},
+) {
 	const loads: string[] = [];
 	const context = {
 		getNode: () => node,
@@ -27,6 +31,7 @@ async function prepared(parameters: IDataObject, items: INodeExecutionData[] = [
 				return jpeg;
 			},
 		},
+		...more,
 	} as unknown as IExecuteFunctions;
 	try {
 		return { result: await prepare.call(context, 0), loads };
@@ -86,5 +91,36 @@ describe('Generate Video prepare: Image Source', () => {
 			error: 'Invalid "Image Source": allowed: "url", "binary"',
 			loads: [],
 		});
+	});
+});
+
+describe('Generate Video prepare: what Wait for Callback refuses, before anything is read', () => {
+	const callback = { ...valid, waitMode: 'callback' };
+
+	test('more than one input item', async () => {
+		expect(await prepared(callback, [fileItem, fileItem])).toEqual({
+			error: expect.stringMatching(
+				/^Invalid "Wait Mode": "Wait for Callback" takes one item per run; use "Wait Until Done \(Poll\)"/,
+			),
+			loads: [],
+		});
+	});
+
+	test('a Callback URL of its own', async () => {
+		const options = { callbackUrl: 'https://hooks.example.com/hailuo' };
+		expect(await prepared({ ...callback, options })).toEqual({
+			error:
+				'Invalid "Callback URL": leave it empty with "Wait for Callback": the node sends its own resume URL',
+			loads: [],
+		});
+	});
+
+	test('one item and an empty Callback URL pass: the resume URL is sent', async () => {
+		const resumeUrl = 'https://n8n.example.com/webhook-waiting/7?signature=abc';
+		const { result } = await prepared({ ...callback, options: { callbackUrl: '  ' } }, [fileItem], {
+			evaluateExpression: () => resumeUrl,
+			getCredentials: async () => ({ apiKey: 'k', baseUrl: 'https://apiin.one/api/v1' }),
+		});
+		expect(result?.body.callback_url).toBe(resumeUrl);
 	});
 });
