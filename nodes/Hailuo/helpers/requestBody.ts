@@ -1,8 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { nonPublicHostReason } from '../guards/publicHost';
 import { isHttpUrl } from '../guards/url';
 import { oneOf } from './fields';
+import { imageProblem, MAX_URL_LENGTH } from './imageRules';
 import { promptProblem } from './prompt';
 import {
 	callbackUrlField,
@@ -15,19 +15,16 @@ import {
 	isModel,
 	isResolution,
 	MAX_IMAGE_BYTES,
-	MAX_IMAGE_SIZE,
 	modelField,
 	promptField,
 	REFUSED_COMBINATION,
 	resolutionField,
 } from './requestFields';
 
-const MAX_URL_LENGTH = 2048;
 /** The largest body sent: an inline image at its limit as base64, and room for every other field. */
 const MAX_BODY_BYTES = Math.ceil(MAX_IMAGE_BYTES / 3) * 4 + 256 * 1024;
 
 const MODEL_SLUG = /^[A-Za-z0-9][A-Za-z0-9._-]*(?:\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
-const DATA_URL = /^data:image\/(?:jpeg|png|webp);base64,([A-Za-z0-9+/]*)(={0,2})$/;
 const EXTRA = extraBodyField.property.displayName;
 const FILE = inputBinaryField.property.displayName;
 
@@ -78,48 +75,6 @@ export function buildRequestBody(
 	for (const key of Object.keys(fields.extraBody)) sources[key] = EXTRA;
 	// Spread, not Object.assign: a "__proto__" key can never reach the body's prototype.
 	return { body: { ...own, ...fields.extraBody }, sources };
-}
-
-/**
- * Why an http(s) URL cannot be an image the provider fetches (too long, or a host that is not a
- * public internet address), or undefined when it can.
- */
-function imageUrlProblem(url: string): string | undefined {
-	if (url.length > MAX_URL_LENGTH) {
-		return `must be at most ${MAX_URL_LENGTH} characters (it has ${url.length})`;
-	}
-	const host = new URL(url).hostname;
-	const reason = nonPublicHostReason(host);
-	if (reason === undefined) return undefined;
-	return (
-		`its host ${host} is ${reason}; the provider fetches the image from the internet, ` +
-		'so it must be a public address'
-	);
-}
-
-const IMAGE_ALLOWED =
-	'must be a public http:// or https:// URL, or a data:image/(jpeg|png|webp);base64 URL';
-// The Image URL field takes links only: a file comes through the other Image Source.
-const IMAGE_LINK_ONLY =
-	'must be a public http:// or https:// URL of a JPEG, PNG or WebP image; for ' +
-	'a file from an earlier node, set "Image Source" to "Binary File From Input"';
-
-/** The image rules: a public link, or an inline JPEG, PNG or WebP (not through "Image URL"). */
-export function imageProblem(image: string, linkOnly = false): string | undefined {
-	if (image.startsWith('data:') && !linkOnly) {
-		const match = DATA_URL.exec(image);
-		if (!match || (match[1].length + match[2].length) % 4 !== 0) {
-			return `${IMAGE_ALLOWED}; this data URL is not a base64 JPEG, PNG or WebP`;
-		}
-		const bytes = ((match[1].length + match[2].length) / 4) * 3 - match[2].length;
-		if (bytes > MAX_IMAGE_BYTES) {
-			return `is an inline image of ${(bytes / 1024 / 1024).toFixed(1)} MB; at most ${MAX_IMAGE_SIZE} is allowed`;
-		}
-		return undefined;
-	}
-	if (!isHttpUrl(image) || image !== image.trim())
-		return linkOnly ? IMAGE_LINK_ONLY : IMAGE_ALLOWED;
-	return imageUrlProblem(image);
 }
 
 const textProblem = (value: unknown, what: string) => {

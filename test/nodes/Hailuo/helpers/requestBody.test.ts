@@ -5,8 +5,8 @@ import {
 	addImageFile,
 	buildRequestBody,
 	checkRequestBody,
-	imageProblem,
 } from '../../../../nodes/Hailuo/helpers/requestBody';
+import { imageProblem } from '../../../../nodes/Hailuo/helpers/imageRules';
 
 const fields: RequestFields = {
 	prompt: 'Steam rises from the cup [Push in]',
