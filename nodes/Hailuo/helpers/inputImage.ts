@@ -1,8 +1,13 @@
 import type { IBinaryData, IExecuteFunctions, INode } from 'n8n-workflow';
 
 import { failParameter, readParameter } from './parameters';
-import { MAX_IMAGE_BYTES } from './requestBody';
-import { imageSourceField, imageUrlField, inputBinaryField } from './requestFields';
+import {
+	imageSourceField,
+	imageUrlField,
+	inputBinaryField,
+	MAX_IMAGE_BYTES,
+	MAX_IMAGE_SIZE,
+} from './requestFields';
 
 const IMAGE_SIGNATURES: Array<{ mimeType: string; matches: (bytes: Buffer) => boolean }> = [
 	{
@@ -27,17 +32,14 @@ const IMAGE_SIGNATURES: Array<{ mimeType: string; matches: (bytes: Buffer) => bo
 const LABEL = inputBinaryField.property.displayName;
 
 /**
- * The first frame as the API takes it, and the field it came from: the Image URL as written (the
- * body check decides), or the input file as a `data:` URL, checked here as the file is read.
+ * The first frame from the Image URL, as written (the body check decides), or undefined when it
+ * is the input file: that one is read by readImageFile, after every check that needs no bytes.
  */
-export async function readInputImage(
+export function imageFromUrl(
 	this: IExecuteFunctions,
 	i: number,
-): Promise<{ value: unknown; field: string }> {
-	if (readParameter(this, imageSourceField, i) === 'binary') {
-		const name = readParameter(this, inputBinaryField, i);
-		return { value: await imageDataUrlFromBinary.call(this, i, name), field: LABEL };
-	}
+): { value: unknown; field: string } | undefined {
+	if (readParameter(this, imageSourceField, i) === 'binary') return undefined;
 	return {
 		value: readParameter(this, imageUrlField, i),
 		field: imageUrlField.property.displayName,
@@ -45,8 +47,16 @@ export async function readInputImage(
 }
 
 /**
+ * The input file's image as a `data:` URL: what its metadata says (the field, its presence, its
+ * declared size) is checked before the bytes are loaded.
+ */
+export async function readImageFile(this: IExecuteFunctions, i: number): Promise<string> {
+	return await imageDataUrlFromBinary.call(this, i, readParameter(this, inputBinaryField, i));
+}
+
+/**
  * Reads the incoming item's image and returns it as a `data:` URL, refusing anything but JPEG,
- * PNG and WebP up to 10 MB before any request is made. The bytes decide the type, not the name.
+ * PNG and WebP up to MAX_IMAGE_BYTES before any request is made. The bytes decide the type, not the name.
  */
 async function imageDataUrlFromBinary(
 	this: IExecuteFunctions,
@@ -88,7 +98,7 @@ function tooLarge(node: INode, size: number, itemIndex: number): never {
 	return failParameter(
 		node,
 		LABEL,
-		`the image is ${megabytes} MB; at most 10 MB is allowed`,
+		`the image is ${megabytes} MB; at most ${MAX_IMAGE_SIZE} is allowed`,
 		itemIndex,
 	);
 }

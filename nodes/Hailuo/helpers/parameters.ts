@@ -3,10 +3,12 @@ import type {
 	IExecuteFunctions,
 	IHookFunctions,
 	INode,
+	INodeParameters,
 	INodeProperties,
 	IWebhookFunctions,
+	NodeParameterValue,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeHelpers, NodeOperationError } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import type { Field, ValueOf } from './fields';
@@ -52,8 +54,8 @@ export function readValue<F extends Field>(
 	return result.data as ValueOf<F>;
 }
 
-/** A parameter of the node as n8n hands it over, expressions resolved, its default when unset. */
-function parameter(context: Context, name: string, fallback: unknown, itemIndex: number): unknown {
+/** A parameter of the node as n8n hands it over, expressions resolved, the fallback when unset. */
+function parameter(context: Context, name: string, itemIndex: number, fallback?: unknown): unknown {
 	return 'getInputData' in context
 		? context.getNodeParameter(name, itemIndex, fallback)
 		: context.getNodeParameter(name, fallback);
@@ -61,7 +63,7 @@ function parameter(context: Context, name: string, fallback: unknown, itemIndex:
 
 /** One of the node's own parameters (not in a collection) as given, its default when unset. */
 export const rawParameter = (context: Context, entry: Field, itemIndex = 0): unknown =>
-	parameter(context, entry.property.name, entry.property.default, itemIndex);
+	parameter(context, entry.property.name, itemIndex, entry.property.default);
 
 /** Reads one of the node's own parameters (not in a collection) with its field's reader. */
 export const readParameter = <F extends Field>(context: Context, entry: F, itemIndex = 0) =>
@@ -71,12 +73,24 @@ type Values<F extends readonly Field[]> = {
 	[E in F[number] as E['property']['name']]: ValueOf<E>;
 };
 
-/** Whether n8n shows an option, by its display rules: its siblings' values and the node's. */
-function isShown(property: INodeProperties, value: (key: string) => unknown): boolean {
-	const { show, hide } = property.displayOptions ?? {};
-	const matches = ([key, allowed]: [string, unknown[] | undefined]) =>
-		(allowed ?? []).includes(value(key));
-	return Object.entries(show ?? {}).every(matches) && !Object.entries(hide ?? {}).some(matches);
+/**
+ * Whether n8n shows an option, by n8n's own display rules: on its siblings' values, and the node's
+ * parameters its rules name ("/waitMode"), expressions resolved.
+ */
+function isShown(
+	context: Context,
+	property: INodeProperties,
+	siblings: INodeParameters,
+	itemIndex: number,
+): boolean {
+	const { show = {}, hide = {} } = property.displayOptions ?? {};
+	const nodeKeys = [...Object.keys(show), ...Object.keys(hide)].filter((key) =>
+		key.startsWith('/'),
+	);
+	const root = Object.fromEntries(
+		nodeKeys.map((key) => [key.slice(1), parameter(context, key.slice(1), itemIndex)]),
+	) as INodeParameters;
+	return NodeHelpers.displayParameter(siblings, property, context.getNode(), null, root);
 }
 
 /**
@@ -91,20 +105,17 @@ export function readOptions<const F extends readonly Field[]>(
 	itemIndex = 0,
 	unset: IDataObject = {},
 ): Values<F> {
-	const given = parameter(context, OPTIONS, {}, itemIndex);
+	const given = parameter(context, OPTIONS, itemIndex, {});
 	const raw: IDataObject =
 		given !== null && typeof given === 'object' && !Array.isArray(given)
 			? { ...unset, ...(given as IDataObject) }
 			: { ...unset };
 	const current = (entry: Field) => raw[entry.property.name] ?? entry.property.default;
-	const value = (key: string) => {
-		if (key.startsWith('/')) return parameter(context, key.slice(1), undefined, itemIndex);
-		const sibling = fields.find((entry) => entry.property.name === key);
-		return sibling ? current(sibling) : raw[key];
-	};
+	const siblings = { ...raw } as INodeParameters;
+	for (const entry of fields) siblings[entry.property.name] = current(entry) as NodeParameterValue;
 	const values: IDataObject = {};
 	for (const entry of fields) {
-		const shown = isShown(entry.property, value);
+		const shown = isShown(context, entry.property, siblings, itemIndex);
 		const read = readValue(
 			context.getNode(),
 			entry,

@@ -1,31 +1,32 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { nonPublicHostReason } from '../guards/publicHost';
 import { isHttpUrl } from '../guards/url';
 import { oneOf } from './fields';
+import { imageProblem, MAX_URL_LENGTH } from './imageRules';
 import { promptProblem } from './prompt';
 import {
 	callbackUrlField,
 	durationField,
 	extraBodyField,
+	imageSourceField,
 	imageUrlField,
+	inputBinaryField,
 	isDuration,
 	isModel,
 	isResolution,
+	MAX_IMAGE_BYTES,
 	modelField,
 	promptField,
 	REFUSED_COMBINATION,
 	resolutionField,
 } from './requestFields';
 
-export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
-const MAX_URL_LENGTH = 2048;
-/** The largest body sent: an inline 10 MB image as base64, and room for every other field. */
+/** The largest body sent: an inline image at its limit as base64, and room for every other field. */
 const MAX_BODY_BYTES = Math.ceil(MAX_IMAGE_BYTES / 3) * 4 + 256 * 1024;
 
 const MODEL_SLUG = /^[A-Za-z0-9][A-Za-z0-9._-]*(?:\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
-const DATA_URL = /^data:image\/(?:jpeg|png|webp);base64,([A-Za-z0-9+/]*)(={0,2})$/;
 const EXTRA = extraBodyField.property.displayName;
+const FILE = inputBinaryField.property.displayName;
 
 /** The create request's own fields, shaped but not yet checked. */
 export interface RequestFields {
@@ -45,24 +46,25 @@ interface RequestBody {
 
 /**
  * The create request as sent: the node's fields, the callback URL, then "Extra Body Fields"
- * merged last so new API fields need no node update.
+ * merged last so new API fields need no node update. Without an image, the image is the input
+ * file's, added by addImageFile once the rest of the body has passed its check.
  */
 export function buildRequestBody(
 	fields: RequestFields,
-	image: { value: unknown; field: string },
+	image: { value: unknown; field: string } | undefined,
 	callbackUrl: unknown,
 ): RequestBody {
 	const own: IDataObject = {
 		model: fields.model as IDataObject[string],
 		prompt: fields.prompt as IDataObject[string],
-		image: image.value as IDataObject[string],
+		image: image?.value as IDataObject[string],
 		duration: fields.duration as IDataObject[string],
 		resolution: fields.resolution as IDataObject[string],
 	};
 	const sources: Record<string, string> = {
 		model: modelField.property.displayName,
 		prompt: promptField.property.displayName,
-		image: image.field,
+		image: image?.field ?? FILE,
 		duration: durationField.property.displayName,
 		resolution: resolutionField.property.displayName,
 	};
@@ -75,48 +77,6 @@ export function buildRequestBody(
 	return { body: { ...own, ...fields.extraBody }, sources };
 }
 
-/**
- * Why an http(s) URL cannot be an image the provider fetches (too long, or a host that is not a
- * public internet address), or undefined when it can.
- */
-function imageUrlProblem(url: string): string | undefined {
-	if (url.length > MAX_URL_LENGTH) {
-		return `must be at most ${MAX_URL_LENGTH} characters (it has ${url.length})`;
-	}
-	const host = new URL(url).hostname;
-	const reason = nonPublicHostReason(host);
-	if (reason === undefined) return undefined;
-	return (
-		`its host ${host} is ${reason}; the provider fetches the image from the internet, ` +
-		'so it must be a public address'
-	);
-}
-
-const IMAGE_ALLOWED =
-	'must be a public http:// or https:// URL, or a data:image/(jpeg|png|webp);base64 URL';
-// The Image URL field takes links only: a file comes through the other Image Source.
-const IMAGE_LINK_ONLY =
-	'must be a public http:// or https:// URL of a JPEG, PNG or WebP image; for ' +
-	'a file from an earlier node, set "Image Source" to "Binary File From Input"';
-
-/** The image rules: a public link, or an inline JPEG, PNG or WebP (not through "Image URL"). */
-export function imageProblem(image: string, linkOnly = false): string | undefined {
-	if (image.startsWith('data:') && !linkOnly) {
-		const match = DATA_URL.exec(image);
-		if (!match || (match[1].length + match[2].length) % 4 !== 0) {
-			return `${IMAGE_ALLOWED}; this data URL is not a base64 JPEG, PNG or WebP`;
-		}
-		const bytes = ((match[1].length + match[2].length) / 4) * 3 - match[2].length;
-		if (bytes > MAX_IMAGE_BYTES) {
-			return `is an inline image of ${(bytes / 1024 / 1024).toFixed(1)} MB; at most 10 MB is allowed`;
-		}
-		return undefined;
-	}
-	if (!isHttpUrl(image) || image !== image.trim())
-		return linkOnly ? IMAGE_LINK_ONLY : IMAGE_ALLOWED;
-	return imageUrlProblem(image);
-}
-
 const textProblem = (value: unknown, what: string) => {
 	if (value === undefined) return 'a value is required';
 	return typeof value === 'string' ? undefined : `must be text (${what})`;
@@ -127,14 +87,19 @@ type Broken = { keys: string[]; problem: string } | undefined;
 
 const IMAGE_URL = imageUrlField.property.displayName;
 
+const at = (key: string, problem: string | undefined): Broken =>
+	problem === undefined ? undefined : { keys: [key], problem };
+
+/** The input file's image, still to be read: it is checked once it is (addImageFile). */
+const fileToCome = ({ body, sources }: RequestBody) =>
+	sources.image === FILE && body.image === undefined;
+
 /** Every rule the node knows, applied once to the body as it will be sent. */
-function brokenRule(body: IDataObject, sources: Record<string, string>): Broken {
+function brokenRule({ body, sources }: RequestBody, withImage: boolean): Broken {
 	const fromExtra = (key: string) => sources[key] === EXTRA;
-	const at = (key: string, problem: string | undefined): Broken =>
-		problem === undefined ? undefined : { keys: [key], problem };
 	return (
 		at('prompt', sentPromptProblem(body.prompt)) ??
-		at('image', sentImageProblem(body.image, sources.image === IMAGE_URL)) ??
+		(withImage ? imageRule({ body, sources }) : undefined) ??
 		at('model', modelProblem(body.model, fromExtra('model'))) ??
 		videoProblem(body.duration, body.resolution, isModel(body.model), fromExtra) ??
 		(body.callback_url === undefined
@@ -147,9 +112,14 @@ const sentPromptProblem = (prompt: unknown) =>
 	textProblem(prompt, 'what should happen in the video') ??
 	(typeof prompt === 'string' ? promptProblem(prompt) : undefined);
 
-const sentImageProblem = (image: unknown, linkOnly: boolean) =>
-	textProblem(image, 'an image URL') ??
-	(typeof image === 'string' ? imageProblem(image, linkOnly) : undefined);
+const imageRule = ({ body, sources }: RequestBody) =>
+	at(
+		'image',
+		textProblem(body.image, 'an image URL') ??
+			(typeof body.image === 'string'
+				? imageProblem(body.image, sources.image === IMAGE_URL)
+				: undefined),
+	);
 
 function callbackProblem(url: unknown): string | undefined {
 	if (typeof url !== 'string') return textProblem(url, 'an http:// or https:// URL');
@@ -166,6 +136,18 @@ function modelProblem(model: unknown, fromExtra: boolean): string | undefined {
 		? undefined
 		: 'must be a model slug such as "hailuo/2-3-image-to-video-pro" (letters, digits, ".", "-", "_", "/")';
 }
+
+const REFUSED_PROBLEM = (() => {
+	const { duration, resolution } = REFUSED_COMBINATION;
+	const others = (values: readonly string[], refused: string) =>
+		values.filter((value) => value !== refused).join(' or ');
+	const otherDuration = others(durationField.values, duration);
+	const otherResolution = others(resolutionField.values, resolution);
+	return (
+		`${duration} s is only available at ${otherResolution}; choose ${otherDuration} s for ` +
+		`${resolution}, or ${otherResolution} for ${duration} s`
+	);
+})();
 
 /** Hailuo 2.3 takes duration and resolution as text, and 10 s only at 768P. */
 function videoProblem(
@@ -188,7 +170,7 @@ function videoProblem(
 		) {
 			return {
 				keys: ['duration', 'resolution'],
-				problem: '10 s is only available at 768P; choose 6 s for 1080P, or 768P for 10 s',
+				problem: REFUSED_PROBLEM,
 			};
 		}
 		return undefined;
@@ -209,27 +191,49 @@ function videoProblem(
 	return { keys: ['resolution'], problem: 'must be a resolution such as "768P"' };
 }
 
+type Problem = { field: string; problem: string } | undefined;
+
+/** A broken rule against the field to name: the "Extra Body Fields" key it concerns, or the node's own field. */
+function named(broken: Broken, sources: Record<string, string>): Problem {
+	if (!broken) return undefined;
+	const extraKey = broken.keys.find((key) => sources[key] === EXTRA);
+	if (extraKey !== undefined) return { field: EXTRA, problem: `"${extraKey}" ${broken.problem}` };
+	return { field: sources[broken.keys[0]] ?? broken.keys[0], problem: broken.problem };
+}
+
+function sizeProblem({ body, sources }: RequestBody): Problem {
+	const bytes = Buffer.byteLength(JSON.stringify(body), 'utf8');
+	if (bytes <= MAX_BODY_BYTES) return undefined;
+	const megabytes = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+	return {
+		field: Object.values(sources).includes(EXTRA) ? EXTRA : imageSourceField.property.displayName,
+		problem: `the request would be ${megabytes(bytes)}; at most ${megabytes(MAX_BODY_BYTES)} is sent`,
+	};
+}
+
 /**
  * Checks the body as it will be sent, once. A problem in a key that "Extra Body Fields" set is
- * reported against that field, naming the key; otherwise against the node's own field.
+ * reported against that field, naming the key; otherwise against the node's own field. An input
+ * file still to be read is left to addImageFile, with the body's size, which depends on it.
  */
-export function checkRequestBody({
-	body,
-	sources,
-}: RequestBody): { field: string; problem: string } | undefined {
-	const broken = brokenRule(body, sources);
-	if (broken) {
-		const extraKey = broken.keys.find((key) => sources[key] === EXTRA);
-		if (extraKey !== undefined) return { field: EXTRA, problem: `"${extraKey}" ${broken.problem}` };
-		return { field: sources[broken.keys[0]] ?? broken.keys[0], problem: broken.problem };
-	}
-	const bytes = Buffer.byteLength(JSON.stringify(body), 'utf8');
-	if (bytes > MAX_BODY_BYTES) {
-		const megabytes = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-		return {
-			field: Object.values(sources).includes(EXTRA) ? EXTRA : 'Image Source',
-			problem: `the request would be ${megabytes(bytes)}; at most ${megabytes(MAX_BODY_BYTES)} is sent`,
-		};
-	}
-	return undefined;
+export function checkRequestBody(request: RequestBody): Problem {
+	const later = fileToCome(request);
+	return (
+		named(brokenRule(request, !later), request.sources) ??
+		(later ? undefined : sizeProblem(request))
+	);
+}
+
+/**
+ * The body with the input file's image, once read, and what that adds: the image rule and the
+ * body's size (the rest passed checkRequestBody before the file was read).
+ */
+export function addImageFile(
+	request: RequestBody,
+	dataUrl: string,
+): { body: IDataObject; problem: Problem } {
+	// "Extra Body Fields" gave the image: the body was checked whole already.
+	if (!fileToCome(request)) return { body: request.body, problem: undefined };
+	const sent = { ...request, body: { ...request.body, image: dataUrl } };
+	return { body: sent.body, problem: named(imageRule(sent), sent.sources) ?? sizeProblem(sent) };
 }

@@ -9,6 +9,10 @@ import { MAX_PROMPT_LENGTH } from './prompt';
 // These fields only shape the create request; what may be sent is checked once, on the body as
 // sent (requestBody.ts), whichever field a value came from.
 
+/** The largest image the API takes, and the same in words ("10 MB"). */
+export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+export const MAX_IMAGE_SIZE = `${MAX_IMAGE_BYTES / 1024 / 1024} MB`;
+
 const trimmed = (value: unknown) => (typeof value === 'string' ? value.trim() : value);
 
 export const promptField = field(
@@ -26,20 +30,24 @@ export const promptField = field(
 	z.unknown().transform(trimmed),
 );
 
-export const imageSourceField = optionsField({
-	displayName: 'Image Source',
-	name: 'imageSource',
-	type: 'options',
-	default: 'url',
-	options: [
-		{ name: 'Image URL', value: 'url', description: 'A public link to the first frame' },
-		{
-			name: 'Binary File From Input',
-			value: 'binary',
-			description: 'An image an earlier node produced',
-		},
-	],
-});
+export const imageSourceField = optionsField(
+	{
+		displayName: 'Image Source',
+		name: 'imageSource',
+		type: 'options',
+		default: 'url',
+		options: [
+			{ name: 'Image URL', value: 'url', description: 'A public link to the first frame' },
+			{
+				name: 'Binary File From Input',
+				value: 'binary',
+				description: 'An image an earlier node produced',
+			},
+		],
+	},
+	// Accepted in any letter case, as an expression may give it ("URL").
+	(text) => text.trim().toLowerCase(),
+);
 
 export const imageUrlField = field(
 	{
@@ -50,7 +58,7 @@ export const imageUrlField = field(
 		default: '',
 		placeholder: 'https://example.com/product.jpg',
 		description: 'Public URL of the first frame (JPEG, PNG or WebP)',
-		hint: 'JPEG, PNG or WebP, under 10 MB, short side over 300 px, aspect ratio between 2:5 and 5:2',
+		hint: `JPEG, PNG or WebP, under ${MAX_IMAGE_SIZE}, short side over 300 px, aspect ratio between 2:5 and 5:2`,
 		displayOptions: { show: { imageSource: ['url'] } },
 	},
 	z.unknown().transform(trimmed),
@@ -64,7 +72,7 @@ export const inputBinaryField = field(
 		required: true,
 		default: 'data',
 		description: 'The incoming binary field that holds the image',
-		hint: 'JPEG, PNG or WebP, at most 10 MB; sent to the API inline as a data URL',
+		hint: `JPEG, PNG or WebP, at most ${MAX_IMAGE_SIZE}; sent to the API inline as a data URL`,
 		displayOptions: { show: { imageSource: ['binary'] } },
 	},
 	binaryFieldName,

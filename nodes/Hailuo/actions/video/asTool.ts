@@ -25,7 +25,7 @@ export function refuseToolDeadEnds(context: IExecuteFunctions, i: number): void 
 				'Immediately" together with a Hailuo "Get Task" tool.',
 		);
 	}
-	if (rawParameter(context, imageSourceField, i) === 'binary') {
+	if (imageSourceField.shape(rawParameter(context, imageSourceField, i)) === 'binary') {
 		refuse(
 			'This Hailuo tool is set to Image Source "Binary File From Input", which cannot work in a ' +
 				"tool: a tool receives only the model's arguments, never files.",

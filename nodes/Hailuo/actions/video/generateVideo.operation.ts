@@ -9,10 +9,10 @@ import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 import { downloadChoice } from '../../helpers/downloadOptions';
 import type { ChoiceField } from '../../helpers/fields';
 import { optionsCollection } from '../../helpers/fields';
-import { readInputImage } from '../../helpers/inputImage';
+import { imageFromUrl, readImageFile } from '../../helpers/inputImage';
 import { failParameter, rawParameter, readOptions, readParameter } from '../../helpers/parameters';
 import { estimateRequest, priceNotices } from '../../helpers/pricing';
-import { buildRequestBody, checkRequestBody } from '../../helpers/requestBody';
+import { addImageFile, buildRequestBody, checkRequestBody } from '../../helpers/requestBody';
 import {
 	callbackUrlField,
 	durationField,
@@ -35,11 +35,12 @@ import { checkBudget, maxCreditsField } from './budget';
 import { callbackModeProblem, callbackResumeUrl } from './resume';
 import { waitFields, waitForVideo, waitModeField } from './waitForVideo';
 
+// Read in this order, so the first bad one is named first (the form lists them alphabetically).
 const optionFields = [
 	callbackUrlField,
 	extraBodyField,
-	maxCreditsField,
 	...waitFields,
+	maxCreditsField,
 	...createPaceFields,
 ] as const;
 
@@ -61,6 +62,9 @@ export const description = updateDisplayOptions(
 /** Everything the request needs, checked before anything is sent for any item. */
 export async function prepare(this: IExecuteFunctions, i: number) {
 	const node = this.getNode();
+	const refuse = (problem: { field: string; problem: string } | undefined) => {
+		if (problem) failParameter(node, problem.field, problem.problem, i);
+	};
 	const asTool = runsAsTool(this);
 	if (asTool) refuseToolDeadEnds(this, i);
 	const options = readOptions(this, optionFields, i, asTool ? TOOL_DEFAULTS : {});
@@ -81,21 +85,22 @@ export async function prepare(this: IExecuteFunctions, i: number) {
 		callbackUrl: options.callbackUrl,
 		extraBody: options.extraBody,
 	};
-	if (wait.waitMode === 'callback') {
-		const problem = callbackModeProblem(this.getInputData().length, fields);
-		if (problem) failParameter(node, problem.field, problem.problem, i);
-	}
-	// The image last of the fields: reading a binary one costs more than the checks before.
-	const image = await readInputImage.call(this, i);
+	if (wait.waitMode === 'callback') refuse(callbackModeProblem(this.getInputData().length, fields));
 	const download = wait.waitMode === 'none' ? null : downloadChoice(options);
 	// n8n's own resume URL for this execution, refused when the API could never reach it.
 	const callbackUrl =
 		wait.waitMode === 'callback' ? await callbackResumeUrl.call(this, i) : fields.callbackUrl;
-	const request = buildRequestBody(fields, image, callbackUrl);
-	const problem = checkRequestBody(request);
-	if (problem) failParameter(node, problem.field, problem.problem, i);
+	const imageUrl = imageFromUrl.call(this, i);
+	const request = buildRequestBody(fields, imageUrl, callbackUrl);
+	refuse(checkRequestBody(request));
+	let { body } = request;
+	if (!imageUrl) {
+		// The input file last: loading it costs more than every check above, none of which needs it.
+		const sent = addImageFile(request, await readImageFile.call(this, i));
+		refuse(sent.problem);
+		body = sent.body;
+	}
 	const { createsPerSecond, createConcurrency, readsPerSecond } = options;
-	const { body } = request;
 	const pace = { createsPerSecond, createConcurrency, readsPerSecond };
 	return { wait, download, body, estimate: estimateRequest(body), maxCredits, pace };
 }

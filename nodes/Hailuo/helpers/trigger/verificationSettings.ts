@@ -42,7 +42,7 @@ interface VerificationSettings {
 	encoding: Encoding;
 }
 
-export type SettingsCheck =
+type SettingsCheck =
 	| { ok: true; settings: VerificationSettings }
 	| { ok: false; field: string; problem: string; fix: string };
 

@@ -2,10 +2,11 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { RequestFields } from '../../../../nodes/Hailuo/helpers/requestBody';
 import {
+	addImageFile,
 	buildRequestBody,
 	checkRequestBody,
-	imageProblem,
 } from '../../../../nodes/Hailuo/helpers/requestBody';
+import { imageProblem } from '../../../../nodes/Hailuo/helpers/imageRules';
 
 const fields: RequestFields = {
 	prompt: 'Steam rises from the cup [Push in]',
@@ -155,6 +156,39 @@ describe('checkRequestBody: what Extra Body Fields may send', () => {
 
 	test('an inline image from Binary File From Input passes', () => {
 		expect(check({}, fromBinary)).toBeUndefined();
+	});
+});
+
+describe('the input file: the body checked without it, then what it adds (addImageFile)', () => {
+	const pending = (change: Partial<RequestFields> = {}) =>
+		buildRequestBody({ ...fields, ...change }, undefined, undefined);
+
+	test('the rest of the body is checked before the file is read', () => {
+		expect(checkRequestBody(pending())).toBeUndefined();
+		expect(checkRequestBody(pending({ prompt: '' }))?.field).toBe('Prompt');
+	});
+
+	test('the file once read: in the body, its image rule and the body size checked', () => {
+		expect(addImageFile(pending(), png)).toEqual({
+			body: expect.objectContaining({ image: png, prompt: fields.prompt }),
+			problem: undefined,
+		});
+		const large = `data:image/png;base64,${'A'.repeat(Math.ceil((10 * 1024 * 1024 + 3) / 3) * 4)}`;
+		expect(addImageFile(pending(), large).problem).toEqual({
+			field: 'Input Binary Field',
+			problem: expect.stringContaining('at most 10 MB'),
+		});
+		const padded = pending({ extraBody: { padding: 'x'.repeat(14 * 1024 * 1024) } });
+		expect(checkRequestBody(padded)).toBeUndefined();
+		expect(addImageFile(padded, png).problem?.problem).toMatch(/^the request would be 14\.0 MB/);
+	});
+
+	test('an image from Extra Body Fields is checked with the body, and stays', () => {
+		expect(checkRequestBody(pending({ extraBody: { image: 'ftp://x/a.jpg' } }))?.field).toBe(
+			'Extra Body Fields',
+		);
+		const request = pending({ extraBody: { image: url } });
+		expect(addImageFile(request, png)).toEqual({ body: request.body, problem: undefined });
 	});
 });
 
