@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
-# Installs, once, the pinned n8n 2.x and a Node it runs on (n8n 2.40.7 needs Node >= 24) from the
-# npm registry into a cache folder outside the repository, then prints the two paths the demo and
-# the end-to-end tests use:  NODE24=<a Node >= 24>  N8N_BIN=<n8n's entry script>
+# Installs, once, an n8n 2.x and a Node 24 it runs on (n8n 2.36+ needs it, older 2.x accept it) from
+# the npm registry into a cache folder outside the repository, then prints the two paths the demo
+# and the end-to-end tests use:  NODE24=<a Node >= 24>  N8N_BIN=<n8n's entry script>
+# The version is the first of scripts/n8n-versions.txt, or HAILUO_N8N_VERSION.
 # Linux and macOS, x64 and arm64. What stops it is said in one line before anything is downloaded;
 # progress goes to stderr.
 set -euo pipefail
 
-N8N_VERSION=2.40.7
 base="${HAILUO_N8N_CACHE:-$HOME/.cache/n8n-nodes-hailuo}"
 
 cannot() {
   echo "Cannot set up n8n for the demo and the e2e tests: $*" >&2
   exit 1
 }
+
+versions="$(dirname "${BASH_SOURCE[0]}")/n8n-versions.txt"
+default="$(awk '!/^#/ && NF { print $1; exit }' "$versions")"
+N8N_VERSION="${HAILUO_N8N_VERSION:-$default}"
+[[ "$N8N_VERSION" =~ ^2\.[0-9]+\.[0-9]+$ ]] ||
+  cannot "HAILUO_N8N_VERSION is '$N8N_VERSION', not an n8n 2.x version such as $default (the proven ones are in scripts/n8n-versions.txt)."
 
 case "$(uname -s)-$(uname -m)" in
   Linux-x86_64) platform=linux-x64 ;;

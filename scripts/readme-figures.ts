@@ -14,10 +14,10 @@ import { availableParallelism } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { N8N_VERSION } from '../test/e2e/n8n-version';
 import { PACKAGE_ROOT } from '../test/paths';
 
 const README = join(PACKAGE_ROOT, 'README.md');
-const N8N_VERSION = '2.40.7';
 
 /** The README's marked block (its inner text), and a function that replaces it. */
 function block(name: string) {

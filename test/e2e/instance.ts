@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
 import { PACKAGE_ROOT } from '../paths';
+import { N8N_VERSION } from './n8n-version';
 
 const run = promisify(execFile);
 
@@ -48,7 +49,7 @@ export interface Workflow {
 }
 
 /**
- * Installs (first time) and locates the pinned n8n and the Node it runs on. The script's progress,
+ * Installs (first time) and locates n8n N8N_VERSION and the Node it runs on. The script's progress,
  * or the one line saying why it cannot run here, goes straight to the terminal.
  */
 export async function n8nRuntime(): Promise<{ node24: string; n8nBin: string }> {
@@ -59,6 +60,7 @@ export async function n8nRuntime(): Promise<{ node24: string; n8nBin: string }> 
 	}
 	const script = spawn('bash', [join(PACKAGE_ROOT, 'scripts', 'n8n-env.sh')], {
 		stdio: ['ignore', 'pipe', 'inherit'],
+		env: { ...process.env, HAILUO_N8N_VERSION: N8N_VERSION },
 	});
 	let stdout = '';
 	script.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
