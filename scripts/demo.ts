@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import { CREDENTIAL, N8nInstance, nodeOutput } from '../test/e2e/instance';
 import type { Workflow } from '../test/e2e/instance';
-import { N8N_VERSION } from '../test/e2e/n8n-version';
+import { N8N_VERSION } from '../test/e2e/machine';
 import { PACKAGE_ROOT } from '../test/paths';
 import { SandboxApi } from '../test/sandbox/server';
 

@@ -14,7 +14,7 @@ import { availableParallelism } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { N8N_VERSION } from '../test/e2e/n8n-version';
+import { N8N_VERSION } from '../test/e2e/machine';
 import { PACKAGE_ROOT } from '../test/paths';
 
 const README = join(PACKAGE_ROOT, 'README.md');

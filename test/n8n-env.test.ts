@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
-import { N8N_VERSIONS } from './e2e/n8n-version';
+import { N8N_VERSIONS } from './e2e/machine';
 import { PACKAGE_ROOT } from './paths';
 
 const DEFAULT = N8N_VERSIONS[0];

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
 import { PACKAGE_ROOT } from '../paths';
-import { N8N_VERSION } from './n8n-version';
+import { N8N_VERSION } from './machine';
 
 const run = promisify(execFile);
 
