@@ -6,7 +6,8 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -74,6 +75,18 @@ export async function n8nRuntime(): Promise<{ node24: string; n8nBin: string }> 
 		);
 	const value = (name: string) => stdout.match(new RegExp(`^${name}=(.*)$`, 'm'))?.[1] ?? '';
 	return { node24: value('NODE24'), n8nBin: value('N8N_BIN') };
+}
+
+/**
+ * The modules n8n need not load here (no outbound look-ups, a faster start), as far as this n8n has
+ * them: it refuses to start when told to disable one it does not know (2.0 knows only some).
+ */
+function unneededModules(n8nBin: string): string {
+	const modules = join(n8nBin, '../../../@n8n/backend-common/dist/modules/modules.config.js');
+	const known = readFileSync(modules, 'utf8');
+	return ['workflow-builder', 'instance-ai', 'mcp-registry', 'chat-hub', 'insights']
+		.filter((name) => known.includes(`'${name}'`))
+		.join(',');
 }
 
 /** Packs the built package as `npm publish` would; returns the tarball's path. */
@@ -178,7 +191,7 @@ export class N8nInstance {
 			N8N_PERSONALIZATION_ENABLED: 'false',
 			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 			N8N_TEMPLATES_ENABLED: 'false',
-			N8N_DISABLED_MODULES: 'workflow-builder,instance-ai,mcp-registry,chat-hub,insights',
+			N8N_DISABLED_MODULES: unneededModules(this.runtime.n8nBin),
 			// The default isolated-vm engine sometimes crashes the CLI on exit (N8N-RUNTIME.md).
 			N8N_EXPRESSION_ENGINE: 'legacy',
 			N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
@@ -215,6 +228,8 @@ export class N8nInstance {
 			file,
 			JSON.stringify({
 				active: false,
+				// n8n before 2.4.8 refuses a workflow without one.
+				versionId: randomUUID(),
 				settings: { executionOrder: 'v1' },
 				pinData: {},
 				...workflow,
@@ -225,7 +240,29 @@ export class N8nInstance {
 
 	/** Activates a workflow's production webhooks (n8n must be stopped). */
 	async publish(id: string): Promise<void> {
-		await this.cli(['publish:workflow', `--id=${id}`]);
+		const publish = async () => await this.cli(['publish:workflow', `--id=${id}`]);
+		try {
+			await publish();
+		} catch (error) {
+			// n8n before 2.4.8 imports no history entry, which publishing needs: add the one a later
+			// n8n's import adds, with that n8n's own sqlite3, then publish again.
+			if (!/Version ".*" not found/.test((error as { stdout?: string }).stdout ?? '')) throw error;
+			const history =
+				'INSERT INTO workflow_history (versionId, workflowId, authors, nodes, connections, name) ' +
+				'SELECT versionId, id, ?, nodes, connections, name FROM workflow_entity WHERE id = ?';
+			const script = `const [sqlite3, file, id] = process.argv.slice(1);
+				new (require(sqlite3).Database)(file).run(${JSON.stringify(history)}, ['e2e', id], (error) => {
+					if (error) throw error;
+				});`;
+			await run(this.runtime.node24, [
+				'-e',
+				script,
+				join(this.runtime.n8nBin, '../../../sqlite3'),
+				join(this.userFolder, '.n8n', 'database.sqlite'),
+				id,
+			]);
+			await publish();
+		}
 	}
 
 	/** Runs a workflow with the CLI; returns n8n's run data. */
