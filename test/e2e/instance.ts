@@ -6,7 +6,6 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { execFile, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -228,8 +227,6 @@ export class N8nInstance {
 			file,
 			JSON.stringify({
 				active: false,
-				// n8n before 2.4.8 refuses a workflow without one.
-				versionId: randomUUID(),
 				settings: { executionOrder: 'v1' },
 				pinData: {},
 				...workflow,
@@ -240,29 +237,7 @@ export class N8nInstance {
 
 	/** Activates a workflow's production webhooks (n8n must be stopped). */
 	async publish(id: string): Promise<void> {
-		const publish = async () => await this.cli(['publish:workflow', `--id=${id}`]);
-		try {
-			await publish();
-		} catch (error) {
-			// n8n before 2.4.8 imports no history entry, which publishing needs: add the one a later
-			// n8n's import adds, with that n8n's own sqlite3, then publish again.
-			if (!/Version ".*" not found/.test((error as { stdout?: string }).stdout ?? '')) throw error;
-			const history =
-				'INSERT INTO workflow_history (versionId, workflowId, authors, nodes, connections, name) ' +
-				'SELECT versionId, id, ?, nodes, connections, name FROM workflow_entity WHERE id = ?';
-			const script = `const [sqlite3, file, id] = process.argv.slice(1);
-				new (require(sqlite3).Database)(file).run(${JSON.stringify(history)}, ['e2e', id], (error) => {
-					if (error) throw error;
-				});`;
-			await run(this.runtime.node24, [
-				'-e',
-				script,
-				join(this.runtime.n8nBin, '../../../sqlite3'),
-				join(this.userFolder, '.n8n', 'database.sqlite'),
-				id,
-			]);
-			await publish();
-		}
+		await this.cli(['publish:workflow', `--id=${id}`]);
 	}
 
 	/** Runs a workflow with the CLI; returns n8n's run data. */
@@ -297,11 +272,13 @@ export class N8nInstance {
 		while (Date.now() < deadline) {
 			if (this.server.exitCode !== null)
 				throw new Error(`n8n exited:\n${this.serverLog.slice(-3000)}`);
-			const ready = await fetch(`${this.baseUrl}/healthz/readiness`).then(
-				(response) => response.ok,
-				() => false,
-			);
-			if (ready) return;
+			const answers = async (path: string) =>
+				await fetch(`${this.baseUrl}${path}`).then(
+					(response) => response.ok,
+					() => false,
+				);
+			// Older n8n (2.6) is ready some seconds before its REST API is mounted.
+			if ((await answers('/healthz/readiness')) && (await answers('/rest/settings'))) return;
 			await new Promise((resolve) => setTimeout(resolve, 500));
 		}
 		throw new Error(`n8n did not become ready:\n${this.serverLog.slice(-3000)}`);
