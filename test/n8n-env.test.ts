@@ -105,7 +105,7 @@ describe('scripts/n8n-env.sh', () => {
 	});
 
 	test.each([
-		['2.6.4', { xlsx: '0.18.5' }],
+		['2.11.2', { xlsx: '0.18.5' }],
 		['2.41.1', undefined],
 	])('installs n8n %s with npm (xlsx from the registry before 2.32)', (version, overrides) => {
 		const { status, npmCalls, cache } = n8nEnv('Linux', 'x86_64', '20.19.0', [], version);

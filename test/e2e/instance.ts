@@ -78,7 +78,7 @@ export async function n8nRuntime(): Promise<{ node24: string; n8nBin: string }> 
 
 /**
  * The modules n8n need not load here (no outbound look-ups, a faster start), as far as this n8n has
- * them: it refuses to start when told to disable one it does not know (2.0 knows only some).
+ * them: it refuses to start when told to disable one it does not know (2.11 knows only some).
  */
 function unneededModules(n8nBin: string): string {
 	const modules = join(n8nBin, '../../../@n8n/backend-common/dist/modules/modules.config.js');
@@ -277,7 +277,7 @@ export class N8nInstance {
 					(response) => response.ok,
 					() => false,
 				);
-			// Older n8n (2.6) is ready some seconds before its REST API is mounted.
+			// Older n8n (2.6, 2.11) answers readiness a few seconds before its REST API is mounted.
 			if ((await answers('/healthz/readiness')) && (await answers('/rest/settings'))) return;
 			await new Promise((resolve) => setTimeout(resolve, 500));
 		}
