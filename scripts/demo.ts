@@ -9,6 +9,7 @@ import { join } from 'node:path';
 
 import { CREDENTIAL, N8nInstance, nodeOutput } from '../test/e2e/instance';
 import type { Workflow } from '../test/e2e/instance';
+import { N8N_VERSION } from '../test/e2e/machine';
 import { PACKAGE_ROOT } from '../test/paths';
 import { SandboxApi } from '../test/sandbox/server';
 
@@ -24,7 +25,7 @@ async function main() {
 		: (sandbox?.baseUrl ?? '');
 	say(realKey ? `Using the real API at ${baseUrl}` : `Sandbox API running at ${baseUrl}`);
 
-	say('Preparing n8n 2.40.7 and installing the packed package into it...');
+	say(`Preparing n8n ${N8N_VERSION} and installing the packed package into it...`);
 	let n8n: N8nInstance | undefined;
 	try {
 		n8n = await N8nInstance.create();

@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
-# Installs, once, the pinned n8n 2.x and a Node it runs on (n8n 2.40.7 needs Node >= 24) from the
-# npm registry into a cache folder outside the repository, then prints the two paths the demo and
-# the end-to-end tests use:  NODE24=<a Node >= 24>  N8N_BIN=<n8n's entry script>
+# Installs, once, an n8n 2.x and a Node 24 it runs on (n8n 2.36+ needs it, older 2.x accept it) from
+# the npm registry into a cache folder outside the repository, then prints the two paths the demo
+# and the end-to-end tests use:  NODE24=<a Node >= 24>  N8N_BIN=<n8n's entry script>
+# The version is the first of scripts/n8n-versions.txt, or HAILUO_N8N_VERSION.
 # Linux and macOS, x64 and arm64. What stops it is said in one line before anything is downloaded;
 # progress goes to stderr.
 set -euo pipefail
 
-N8N_VERSION=2.40.7
 base="${HAILUO_N8N_CACHE:-$HOME/.cache/n8n-nodes-hailuo}"
 
 cannot() {
   echo "Cannot set up n8n for the demo and the e2e tests: $*" >&2
   exit 1
 }
+
+versions="$(dirname "${BASH_SOURCE[0]}")/n8n-versions.txt"
+default="$(awk '!/^#/ && NF { print $1; exit }' "$versions")"
+N8N_VERSION="${HAILUO_N8N_VERSION:-$default}"
+[[ "$N8N_VERSION" =~ ^2\.[0-9]+\.[0-9]+$ ]] ||
+  cannot "HAILUO_N8N_VERSION is '$N8N_VERSION', not an n8n 2.x version such as $default (the proven ones are in scripts/n8n-versions.txt)."
 
 case "$(uname -s)-$(uname -m)" in
   Linux-x86_64) platform=linux-x64 ;;
@@ -80,7 +86,12 @@ if [ ! -f "$cache/.ready" ]; then
   echo "Installing n8n $N8N_VERSION${node_package:+ and Node $node_version} into $cache: first run only, about 3 GB and 5-10 minutes." >&2
   mkdir -p "$cache"
   cd "$cache"
-  [ -f package.json ] || echo '{"name":"hailuo-n8n-runtime","private":true}' > package.json
+  # n8n before 2.32 takes xlsx (for its spreadsheet nodes) from cdn.sheetjs.com, outside the npm
+  # registry: the registry's last xlsx stands in, so such an n8n installs where only npm is reachable.
+  minor="${N8N_VERSION#2.}"
+  overrides=
+  [ "${minor%%.*}" -ge 32 ] || overrides=',"overrides":{"xlsx":"0.18.5"}'
+  [ -f package.json ] || echo "{\"name\":\"hailuo-n8n-runtime\",\"private\":true$overrides}" > package.json
   # Some native dependencies download sources in their install scripts, which fails offline.
   step "downloading n8n's 2300 packages" \
     npm install --no-audit --no-fund --ignore-scripts --loglevel=error $node_package "n8n@$N8N_VERSION"

@@ -15,10 +15,10 @@ import { availableParallelism } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { N8N_VERSION } from '../test/e2e/machine';
 import { PACKAGE_ROOT } from '../test/paths';
 
 const FIGURES_PAGE = 'docs/performance.md';
-const N8N_VERSION = '2.40.7';
 
 /** The page's marked block (its inner text), and a function that replaces it. */
 function block(name: string) {

@@ -3,18 +3,15 @@
  * download), signed in as the instance's owner. What a person sees is read from the page through
  * n8n's own data-test-id attributes.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 
 import { PACKAGE_ROOT } from '../paths';
 import type { N8nInstance } from './instance';
-
-const run = promisify(execFile);
+import { installSystemPackages } from './machine';
 
 /** What the page's elements offer here (the project compiles without the DOM library). */
 interface PageElement {
@@ -32,18 +29,8 @@ export const CHROMIUM = '/usr/bin/chromium';
 
 /** Debian's Chromium, installed with apt when missing (CI runs as root); never a browser download. */
 export async function ensureChromium(): Promise<string> {
-	if (existsSync(CHROMIUM)) return CHROMIUM;
-	if (process.getuid?.() !== 0) {
-		throw new Error(
-			`The editor tests need Debian's Chromium at ${CHROMIUM}: run "apt-get install -y chromium" as root.`,
-		);
-	}
-	const started = Date.now();
-	console.log('Installing Debian chromium with apt for the editor tests...');
-	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-	await run('apt-get', ['update', '-qq'], { env, maxBuffer: 64 * 1024 * 1024 });
-	await run('apt-get', ['install', '-y', '-qq', 'chromium'], { env, maxBuffer: 64 * 1024 * 1024 });
-	console.log(`Chromium installed in ${Math.round((Date.now() - started) / 1000)} s`);
+	if (!existsSync(CHROMIUM)) await installSystemPackages(['chromium'], 'the editor tests');
+	if (!existsSync(CHROMIUM)) throw new Error(`Debian's chromium installed no ${CHROMIUM}.`);
 	return CHROMIUM;
 }
 

@@ -15,6 +15,7 @@ import { promisify } from 'node:util';
 import { eventually } from '../harness/eventually';
 import { CREDENTIAL } from '../harness/workflows';
 import { PACKAGE_ROOT } from '../paths';
+import { N8N_VERSION } from './machine';
 
 const run = promisify(execFile);
 
@@ -38,7 +39,7 @@ export interface Workflow {
 }
 
 /**
- * Installs (first time) and locates the pinned n8n and the Node it runs on. The script's progress,
+ * Installs (first time) and locates n8n N8N_VERSION and the Node it runs on. The script's progress,
  * or the one line saying why it cannot run here, goes straight to the terminal.
  */
 export async function n8nRuntime(): Promise<{ node24: string; n8nBin: string }> {
@@ -49,6 +50,7 @@ export async function n8nRuntime(): Promise<{ node24: string; n8nBin: string }> 
 	}
 	const script = spawn('bash', [join(PACKAGE_ROOT, 'scripts', 'n8n-env.sh')], {
 		stdio: ['ignore', 'pipe', 'inherit'],
+		env: { ...process.env, HAILUO_N8N_VERSION: N8N_VERSION },
 	});
 	let stdout = '';
 	script.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -62,6 +64,18 @@ export async function n8nRuntime(): Promise<{ node24: string; n8nBin: string }> 
 		);
 	const value = (name: string) => stdout.match(new RegExp(`^${name}=(.*)$`, 'm'))?.[1] ?? '';
 	return { node24: value('NODE24'), n8nBin: value('N8N_BIN') };
+}
+
+/**
+ * The modules n8n need not load here (no outbound look-ups, a faster start), as far as this n8n has
+ * them: it refuses to start when told to disable one it does not know (2.11 knows only some).
+ */
+function unneededModules(n8nBin: string): string {
+	const modules = join(n8nBin, '../../../@n8n/backend-common/dist/modules/modules.config.js');
+	const known = readFileSync(modules, 'utf8');
+	return ['workflow-builder', 'instance-ai', 'mcp-registry', 'chat-hub', 'insights']
+		.filter((name) => known.includes(`'${name}'`))
+		.join(',');
 }
 
 /** Packs the built package as `npm publish` would; returns the tarball's path. */
@@ -194,7 +208,7 @@ export class N8nInstance {
 			N8N_PERSONALIZATION_ENABLED: 'false',
 			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 			N8N_TEMPLATES_ENABLED: 'false',
-			N8N_DISABLED_MODULES: 'workflow-builder,instance-ai,mcp-registry,chat-hub,insights',
+			N8N_DISABLED_MODULES: unneededModules(this.runtime.n8nBin),
 			// The default isolated-vm engine sometimes crashes the CLI on exit (N8N-RUNTIME.md).
 			N8N_EXPRESSION_ENGINE: 'legacy',
 			N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
@@ -277,10 +291,13 @@ export class N8nInstance {
 			async () => {
 				if (server.exitCode !== null)
 					throw new Error(`n8n exited:\n${this.serverLog.slice(-3000)}`);
-				return await fetch(`${this.baseUrl}/healthz/readiness`).then(
-					(response) => response.ok,
-					() => false,
-				);
+				const answers = async (path: string) =>
+					await fetch(`${this.baseUrl}${path}`).then(
+						(response) => response.ok,
+						() => false,
+					);
+				// Older n8n (2.6, 2.11) answers readiness a few seconds before its REST API is mounted.
+				return (await answers('/healthz/readiness')) && (await answers('/rest/settings'));
 			},
 			180_000,
 			500,

@@ -29,6 +29,7 @@ import { promisify } from 'node:util';
 import { eventually } from '../harness/eventually';
 import { killOnExit } from './guard';
 import { freePort, N8nInstance } from './instance';
+import { installSystemPackages } from './machine';
 
 const run = promisify(execFile);
 
@@ -49,11 +50,6 @@ export const WORKER_ENV = { QUEUE_HEALTH_CHECK_ACTIVE: 'true' } as const;
 
 /** The paths the load balancer sends to the webhook processes; everything else goes to main. */
 export const WEBHOOK_PROCESS_PATHS = ['/webhook/', '/webhook-waiting/'];
-
-/** One line saying what to install, for a machine where the suite may not install it itself. */
-const MISSING_LINE = (missing: string[]) =>
-	`The queue-mode e2e tests need PostgreSQL and Redis (missing: ${missing.join(', ')}): ` +
-	'install them with `sudo apt-get install -y postgresql redis-server`, or run as root to let the tests do it.';
 
 interface Binaries {
 	postgresBin: string;
@@ -92,17 +88,12 @@ export async function ensureServices(): Promise<Binaries> {
 		[!found.postgresBin && 'postgresql', !found.redisServer && 'redis-server'].filter(
 			(name): name is string => Boolean(name),
 		);
-	if (missing().length === 0) return found as Binaries;
-	if (process.getuid?.() !== 0 || !(await which('apt-get')))
-		throw new Error(MISSING_LINE(missing()));
-	console.log(`Installing ${missing().join(' and ')} with apt-get...`);
-	await run(
-		'sh',
-		['-c', 'apt-get update -qq && apt-get install -y -qq postgresql redis-server >/dev/null'],
-		{ env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, maxBuffer: 64 * 1024 * 1024 },
-	);
-	found = await findBinaries();
-	if (missing().length > 0) throw new Error(MISSING_LINE(missing()));
+	if (missing().length > 0) {
+		await installSystemPackages(missing(), 'the queue-mode e2e tests');
+		found = await findBinaries();
+	}
+	if (missing().length > 0)
+		throw new Error(`Debian's ${missing().join(' and ')} installed no server.`);
 	return found as Binaries;
 }
 
