@@ -1,6 +1,6 @@
 /**
  * `npm run dev`: the package in a real n8n while you change it. Builds in watch mode, starts the
- * sandbox API and the cached n8n 2.40.7 with this checkout linked as a community package, a
+ * sandbox API and the cached n8n (scripts/n8n-versions.txt's default) with this checkout linked as a community package, a
  * credential pointed at the sandbox and the example workflows imported, and prints the editor's
  * URL and login. A saved change to nodes/, credentials/ or icons/ is rebuilt and n8n restarted.
  * Ctrl+C (or SIGTERM) stops all of it; only the data folder (.dev/) stays.
@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { relative } from 'node:path';
 
 import { freePort, N8nInstance } from '../test/e2e/instance';
+import { N8N_VERSION } from '../test/e2e/machine';
 import { PACKAGE_ROOT } from '../test/paths';
 import { SandboxApi } from '../test/sandbox/server';
 import type { Build } from './dev/build-watch';
@@ -115,7 +116,7 @@ async function main(): Promise<void> {
 	const setUpStarted = Date.now();
 
 	say(
-		`Preparing n8n 2.40.7 with ${relative(process.cwd(), PACKAGE_ROOT) || 'this checkout'} linked...`,
+		`Preparing n8n ${N8N_VERSION} with ${relative(process.cwd(), PACKAGE_ROOT) || 'this checkout'} linked...`,
 	);
 	const n8n = await N8nInstance.linked(data.root, PACKAGE_ROOT, port);
 	if (stopping) return;
@@ -161,7 +162,7 @@ async function main(): Promise<void> {
 
 	const shown = (path: string) => relative(process.cwd(), path) || '.';
 	say();
-	say(`n8n-nodes-hailuo in n8n 2.40.7, ready in ${seconds(setUpStarted)}`);
+	say(`n8n-nodes-hailuo in n8n ${N8N_VERSION}, ready in ${seconds(setUpStarted)}`);
 	say(`  Editor:      ${n8n.baseUrl}`);
 	say(
 		owner

@@ -1,5 +1,5 @@
 /**
- * The package as a person meets it in n8n's editor (n8n 2.40.7, headless Chromium): found by
+ * The package as a person meets it in n8n's editor (the default n8n, headless Chromium): found by
  * search, named and described, its parameters, notices and trigger panel, and a Generate Video run
  * against the sandbox with the video in the output panel. `npm run screenshots` refreshes the
  * README's pictures from this run.
