@@ -1,8 +1,8 @@
 /**
- * The bench's section on bounds: what the integration tests check without a clock (a read that
+ * The bench's section on bounds: what the tests check without a clock (a create or a read that
  * never answers ends, a cancel stops the wait, a callback is answered before its download, a
  * download that never ends is given up), timed here where a figure may be slow on a loaded machine
- * without failing anything.
+ * without failing anything. The create's 60 s limit is timed only here.
  */
 import { eventually } from '../harness/eventually';
 import { videoHost } from '../harness/loopback';
@@ -16,6 +16,8 @@ import { taskBody } from '../sandbox/server';
 export const HANGING_READ = { maxWaitS: 3, graceS: 3 };
 
 export interface BoundFigures {
+	/** How long a run whose create never answers holds the node, and how many creates it sent. */
+	hangingCreate: { ms: number; creates: number };
 	/** How long a run whose task read never answers holds the node, Max Wait 3 s. */
 	hangingReadMs: number;
 	/** From the cancel to the end of a run waiting 10 minutes between reads. */
@@ -32,9 +34,17 @@ export async function bounds(sandbox: SandboxApi): Promise<BoundFigures> {
 	const server = new WebhookServer();
 	await Promise.all([video.start(), server.start()]);
 	try {
+		sandbox.reset().fault({ endpoint: 'create', kind: 'hang' });
+		let started = Date.now();
+		await runWorkflow([generateVideoNode()], { credentials });
+		const hangingCreate = {
+			ms: Date.now() - started,
+			creates: sandbox.requestsTo('create').length,
+		};
+
 		sandbox.reset().configure({ jobMs: 0 });
 		sandbox.fault({ endpoint: 'task', kind: 'hang' });
-		let started = Date.now();
+		started = Date.now();
 		await runWorkflow([generateVideoNode({ options: { maxWait: HANGING_READ.maxWaitS } })], {
 			credentials,
 		});
@@ -82,7 +92,7 @@ export async function bounds(sandbox: SandboxApi): Promise<BoundFigures> {
 		await server.deliver(url, sandbox.finishedTask().body);
 		const downloadTimeoutMs = Date.now() - started;
 
-		return { hangingReadMs, cancelMs, callbackAnswerMs, downloadTimeoutMs };
+		return { hangingCreate, hangingReadMs, cancelMs, callbackAnswerMs, downloadTimeoutMs };
 	} finally {
 		await Promise.all([video.stop(), server.stop()]);
 	}
@@ -92,6 +102,10 @@ export function printBounds(figures: BoundFigures): void {
 	const seconds = (ms: number) => (ms / 1000).toFixed(2);
 	const { maxWaitS, graceS } = HANGING_READ;
 	console.log('\n4. Bounds the tests check without a clock, timed');
+	console.log(
+		`   a create never answers      held ${seconds(figures.hangingCreate.ms)} s   ` +
+			`(its limit 60 s; ${figures.hangingCreate.creates} create sent, never retried)`,
+	);
 	console.log(
 		`   a task read never answers   held ${seconds(figures.hangingReadMs)} s   ` +
 			`(Max Wait ${maxWaitS} s + grace ${graceS} s)`,

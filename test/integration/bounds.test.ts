@@ -59,16 +59,6 @@ describe('every request has its own timeout', () => {
 		expect(result.error?.message).toMatch(/^The Hailuo API did not answer within [3-6] s$/);
 	});
 
-	test('a create that never answers fails in 60 s, says the job may exist, and is not retried', async () => {
-		sandbox.fault({ endpoint: 'create', kind: 'hang' });
-		const result = await runWorkflow(poll(), { credentials: credentials() });
-		expect(result.error?.message).toBe('The Hailuo API did not answer within 60 s');
-		expect(result.error?.description).toMatch(/may have been accepted/);
-		expect(result.error?.description).toMatch(/dashboard/);
-		expect(sandbox.requestsTo('create')).toHaveLength(1);
-		expect(sandbox.requestsTo('task')).toHaveLength(0);
-	}, 90_000);
-
 	test.each([
 		['broken JSON', 'malformed' as const, undefined],
 		['an HTML page with HTTP 200', 'html' as const, 200],

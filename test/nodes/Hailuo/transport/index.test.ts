@@ -1,0 +1,57 @@
+import type { IExecuteFunctions, IHttpRequestOptions, INode } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { apiRequest } from '../../../../nodes/Hailuo/transport';
+
+const node = { name: 'Hailuo', type: 'n8n-nodes-hailuo.hailuo' } as INode;
+const key = 'aio_secret_key_123456';
+
+/** A context whose API never answers: the request ends only when its own signal fires. */
+function silentApi() {
+	const sent: IHttpRequestOptions[] = [];
+	const context = {
+		getNode: () => node,
+		getCredentials: async () => ({ apiKey: key, baseUrl: 'https://api.example.com/api/v1' }),
+		helpers: {
+			httpRequestWithAuthentication: async (_name: string, options: IHttpRequestOptions) => {
+				sent.push(options);
+				return await new Promise((_resolve, reject) =>
+					(options.abortSignal as AbortSignal).addEventListener('abort', () =>
+						reject(new Error('aborted')),
+					),
+				);
+			},
+		},
+	} as unknown as IExecuteFunctions;
+	return { context, sent };
+}
+
+// The create's own limit (60 s) is timed by the bench (`npm run bench -- --bounds-only`); here a
+// short limit shows what any request that gets no answer in time turns into.
+describe('a request that gets no answer in time', () => {
+	test('a create says the job may exist and is not retryable; the key appears nowhere', async () => {
+		const { context, sent } = silentApi();
+		const error = await apiRequest
+			.call(context, 'POST', '/videos/generations', { body: { prompt: 'x' }, timeoutMs: 1000 })
+			.catch((caught: unknown) => caught);
+		expect(error).toBeInstanceOf(NodeApiError);
+		const apiError = error as NodeApiError;
+		expect(apiError.message).toBe('The Hailuo API did not answer within 1 s');
+		expect(apiError.description).toMatch(/may have been accepted/);
+		expect(apiError.description).toMatch(/not retried/);
+		expect(apiError.context.retryable).toBe(false);
+		expect(sent).toHaveLength(1);
+		expect(sent[0].timeout).toBe(1000);
+		expect(JSON.stringify({ ...apiError, message: apiError.message })).not.toContain(key);
+	});
+
+	test('a read is retryable and says the job keeps running', async () => {
+		const { context } = silentApi();
+		const error = (await apiRequest
+			.call(context, 'GET', '/tasks/task_1', { timeoutMs: 1000 })
+			.catch((caught: unknown) => caught)) as NodeApiError;
+		expect(error.message).toBe('The Hailuo API did not answer within 1 s');
+		expect(error.description).toMatch(/keeps running upstream/);
+		expect(error.context.retryable).toBe(true);
+	});
+});
