@@ -13,17 +13,7 @@ import { imageFromUrl, readImageFile } from '../../helpers/inputImage';
 import { failParameter, rawParameter, readOptions, readParameter } from '../../helpers/parameters';
 import { estimateRequest, priceNotices } from '../../helpers/pricing';
 import { addImageFile, buildRequestBody, checkRequestBody } from '../../helpers/requestBody';
-import {
-	callbackUrlField,
-	durationField,
-	extraBodyField,
-	imageSourceField,
-	imageUrlField,
-	inputBinaryField,
-	modelField,
-	promptField,
-	resolutionField,
-} from '../../helpers/requestFields';
+import * as requestFields from '../../helpers/requestFields';
 import { normaliseTask } from '../../helpers/task';
 import { createTask } from '../../transport';
 import type { Batch } from '../batch';
@@ -37,18 +27,23 @@ import { waitFields, waitForVideo, waitModeField } from './waitForVideo';
 
 // Read in this order, so the first bad one is named first (the form lists them alphabetically).
 const optionFields = [
-	callbackUrlField,
-	extraBodyField,
+	requestFields.callbackUrlField,
+	requestFields.extraBodyField,
 	...waitFields,
 	maxCreditsField,
 	...createPaceFields,
 ] as const;
 
 const properties: INodeProperties[] = [
-	...[promptField, imageSourceField, imageUrlField, inputBinaryField].map(
+	...[
+		requestFields.promptField,
+		requestFields.imageSourceField,
+		requestFields.imageUrlField,
+		requestFields.inputBinaryField,
+	].map((entry) => entry.property),
+	...[requestFields.modelField, requestFields.durationField, requestFields.resolutionField].map(
 		(entry) => entry.property,
 	),
-	...[modelField, durationField, resolutionField].map((entry) => entry.property),
 	...priceNotices,
 	waitModeField.property,
 	optionsCollection(optionFields),
@@ -78,10 +73,10 @@ export async function prepare(this: IExecuteFunctions, i: number) {
 	// The request's own fields are only shaped here; the body as sent is checked below.
 	const shaped = (entry: ChoiceField<string, string>) => entry.shape(rawParameter(this, entry, i));
 	const fields = {
-		prompt: readParameter(this, promptField, i),
-		model: shaped(modelField),
-		duration: shaped(durationField),
-		resolution: shaped(resolutionField),
+		prompt: readParameter(this, requestFields.promptField, i),
+		model: shaped(requestFields.modelField),
+		duration: shaped(requestFields.durationField),
+		resolution: shaped(requestFields.resolutionField),
 		callbackUrl: options.callbackUrl,
 		extraBody: options.extraBody,
 	};
