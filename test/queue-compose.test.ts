@@ -7,6 +7,7 @@ import { join } from 'node:path';
 
 import { parse } from 'yaml';
 
+import { N8N_VERSIONS } from './e2e/machine';
 import { QUEUE_ENV, QUEUE_TOPOLOGY, WEBHOOK_PROCESS_PATHS, WORKER_ENV } from './e2e/queue-cluster';
 import { PACKAGE_ROOT } from './paths';
 
@@ -40,11 +41,8 @@ test('the same processes: one main, the workers and the webhook processes', () =
 });
 
 test('the same n8n version as the e2e tests install', () => {
-	const version = /^N8N_VERSION=(\S+)$/m.exec(
-		readFileSync(join(PACKAGE_ROOT, 'scripts', 'n8n-env.sh'), 'utf8'),
-	)?.[1];
 	for (const [, service] of n8nServices)
-		expect(service.image).toBe(`docker.n8n.io/n8nio/n8n:${version}`);
+		expect(service.image).toBe(`docker.n8n.io/n8nio/n8n:${N8N_VERSIONS[0]}`);
 });
 
 test('every n8n process has the queue settings, one N8N_WEBHOOK_URL, one key and one user folder', () => {
