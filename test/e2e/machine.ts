@@ -18,8 +18,10 @@ export const N8N_VERSIONS: readonly string[] = readFileSync(
 	'utf8',
 )
 	.split('\n')
-	.map((line) => line.trim())
-	.filter((line) => line !== '' && !line.startsWith('#'));
+	.filter((line) => !line.startsWith('#'))
+	// The first word of a line, as scripts/n8n-env.sh and .ci/run read it.
+	.map((line) => line.trim().split(/\s+/)[0])
+	.filter((version) => version !== '');
 
 /** The n8n this run uses: HAILUO_N8N_VERSION, else the default. */
 export const N8N_VERSION = process.env.HAILUO_N8N_VERSION || N8N_VERSIONS[0];
@@ -43,9 +45,13 @@ export async function installSystemPackages(packages: string[], who: string): Pr
 		);
 	const started = Date.now();
 	console.log(`Installing Debian's ${list} with apt-get for ${who}...`);
-	await run('sh', ['-c', `apt-get update -qq && ${command} -qq >/dev/null`], {
-		env,
-		maxBuffer: 64 * 1024 * 1024,
-	});
+	await run(
+		'sh',
+		['-c', `apt-get update -qq && ${command} -qq -o DPkg::Lock::Timeout=300 >/dev/null`],
+		{
+			env,
+			maxBuffer: 64 * 1024 * 1024,
+		},
+	);
 	console.log(`${list} installed in ${Math.round((Date.now() - started) / 1000)} s.`);
 }

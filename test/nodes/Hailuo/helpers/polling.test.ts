@@ -90,19 +90,18 @@ describe('pollUntilDone', () => {
 		).rejects.toBe(limited);
 	});
 
+	// A sleep the cancel did not cut would outlast jest's timeout: the interval is 10 minutes.
 	test('stops promptly when the execution is canceled mid-sleep', async () => {
 		const controller = new AbortController();
-		const started = Date.now();
 		const pending = pollUntilDone({
 			...base,
 			fetchTask: script(['running']),
-			intervalMs: 10_000,
-			deadline: Date.now() + 60_000,
+			intervalMs: 600_000,
+			deadline: Date.now() + 3_600_000,
 			signal: controller.signal,
 		});
 		setTimeout(() => controller.abort(), 30);
 		const outcome = await pending;
 		expect(outcome.kind).toBe('canceled');
-		expect(Date.now() - started).toBeLessThan(5000);
 	});
 });

@@ -92,11 +92,10 @@ const request = () => ({
 test.each([
 	['a store that listens for data events (database mode)', byDataEvents],
 	['a store that pipes the stream (filesystem mode)', byPipe],
-])('%s gets the whole video, in time', async (_name, store) => {
+])('%s gets the whole video, before the Download Timeout', async (_name, store) => {
 	const { context, saved } = contextWith(store);
-	const started = Date.now();
+	// A stream that stalled would end in the 5 s Download Timeout's error, not in a file.
 	const binary = await downloadVideo.call(context, request());
-	expect(Date.now() - started).toBeLessThan(2000);
 	expect(binary).toMatchObject({ fileName: 'hailuo-t1.mp4', mimeType: 'video/mp4' });
 	expect(saved).toHaveLength(1);
 	expect(saved[0].equals(video)).toBe(true);

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, IHttpRequestOptions, INode } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { apiRequest } from '../../../../nodes/Hailuo/transport';
+import { apiRequest, createTask, readTask } from '../../../../nodes/Hailuo/transport';
 
 const node = { name: 'Hailuo', type: 'n8n-nodes-hailuo.hailuo' } as INode;
 const key = 'aio_secret_key_123456';
@@ -53,5 +53,39 @@ describe('a request that gets no answer in time', () => {
 		expect(error.message).toBe('The Hailuo API did not answer within 1 s');
 		expect(error.description).toMatch(/keeps running upstream/);
 		expect(error.context.retryable).toBe(true);
+	});
+});
+
+describe('the limit each call gives its request', () => {
+	/** A context whose API answers at once, keeping what each request was sent with. */
+	function answeringApi() {
+		const sent: IHttpRequestOptions[] = [];
+		const context = {
+			getNode: () => node,
+			getCredentials: async () => ({ apiKey: key, baseUrl: 'https://api.example.com/api/v1/' }),
+			helpers: {
+				httpRequestWithAuthentication: async (_name: string, options: IHttpRequestOptions) => {
+					sent.push(options);
+					return { statusCode: 200, headers: {}, body: '{"data":{"task_id":"task_1"}}' };
+				},
+			},
+		} as unknown as IExecuteFunctions;
+		return { context, sent };
+	}
+
+	test('a create waits up to 60 s for its answer (never retried, so it gets the longest)', async () => {
+		const { context, sent } = answeringApi();
+		await createTask.call(context, { prompt: 'x' });
+		expect(sent).toMatchObject([
+			{ method: 'POST', url: 'https://api.example.com/api/v1/videos/generations', timeout: 60_000 },
+		]);
+	});
+
+	test('a task read waits up to 30 s unless its caller gives less', async () => {
+		const { context, sent } = answeringApi();
+		await readTask.call(context, 'task_1');
+		await readTask.call(context, 'task_1', 4000);
+		expect(sent.map((options) => options.timeout)).toEqual([30_000, 4000]);
+		expect(sent[0].url).toBe('https://api.example.com/api/v1/tasks/task_1');
 	});
 });
