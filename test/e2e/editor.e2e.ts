@@ -33,13 +33,10 @@ beforeAll(
 		const chromium = await ensureChromium();
 		await session.n8n.start();
 		editor = await Editor.open(session.n8n, chromium);
+		session.closeFirst(async () => await editor.close());
 	},
 	15 * 60 * 1000,
 );
-
-afterAll(async () => {
-	await editor?.close();
-});
 
 /** Keeps the page when a step fails (in .cache/editor-screenshots), to see what a person saw. */
 async function step<T>(name: string, body: () => Promise<T>): Promise<T> {

@@ -182,7 +182,8 @@ export class N8nInstance {
 
 	/** Deletes the run folder (n8n must be stopped). */
 	remove(): void {
-		rmSync(this.root, { recursive: true, force: true });
+		// A child that is still closing (n8n's task runner) may write one last file.
+		rmSync(this.root, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 	}
 
 	get baseUrl(): string {

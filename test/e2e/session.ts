@@ -55,6 +55,7 @@ export function useE2eSession<D extends Deployment = Deployment>(options: Sessio
 	const servers = options.servers ?? [];
 	let deployment: D | undefined;
 	let setUpMs = 0;
+	const beforeStop: Array<() => Promise<void>> = [];
 
 	beforeAll(
 		async () => {
@@ -73,6 +74,8 @@ export function useE2eSession<D extends Deployment = Deployment>(options: Sessio
 	);
 
 	afterAll(async () => {
+		// What the suite opened on n8n's folders (a browser profile) closes before they are removed.
+		for (const close of beforeStop.reverse()) await close();
 		await deployment?.stop();
 		for (const server of [...servers].reverse()) await server.stop();
 		await sandbox.stop();
@@ -80,6 +83,10 @@ export function useE2eSession<D extends Deployment = Deployment>(options: Sessio
 
 	return {
 		sandbox,
+		/** Runs `close` at the end of the suite, before n8n stops and its folders are removed. */
+		closeFirst(close: () => Promise<void>): void {
+			beforeStop.push(close);
+		},
 		/** How long the set-up took (services, pack and install, credentials). */
 		get setUpMs(): number {
 			return setUpMs;
