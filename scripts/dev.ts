@@ -75,6 +75,9 @@ async function choosePort(asked: number | undefined, last: number | undefined): 
 let restarting: Promise<void> | undefined;
 let pending: Build[] = [];
 
+/** Set once n8n first answers: a save before that only waits in `pending` (n8n is still starting). */
+let ready = false;
+
 function onBuild(build: Build): void {
 	const what = build.changed.length > 0 ? build.changed.join(', ') : 'a source file';
 	if (!build.ok) {
@@ -83,6 +86,10 @@ function onBuild(build: Build): void {
 		return;
 	}
 	pending.push(build);
+	if (ready) restartPending();
+}
+
+function restartPending(): void {
 	restarting ??= restartLoop().finally(() => (restarting = undefined));
 }
 
@@ -179,6 +186,8 @@ async function main(): Promise<void> {
 		`Watching ${SOURCE_FOLDERS.map((folder) => `${folder}/`).join(', ')}: a save rebuilds and restarts n8n.`,
 	);
 	say('Ctrl+C stops everything.');
+	ready = true;
+	if (pending.length > 0) restartPending();
 }
 
 /**
