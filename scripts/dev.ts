@@ -193,22 +193,40 @@ async function main(): Promise<void> {
 /**
  * Stops what was started, newest first. Ctrl+C reaches this process twice (from the terminal and
  * passed on by npm), so a second signal changes nothing; a process that ignores SIGTERM gets
- * SIGKILL after a grace period.
+ * SIGKILL after a grace period. A step that fails does not keep the later ones from running.
  */
 async function shutdown(code: number): Promise<void> {
 	if (stopping) return;
 	stopping = true;
 	if (started.sandbox) say('Stopping n8n, the build watch and the sandbox...');
-	await step?.catch(() => undefined);
-	await started.server?.close();
-	await started.build?.stop();
-	await started.sandbox?.stop();
-	started.data?.release(started.server === undefined);
+	const steps = [
+		() => step,
+		() => started.server?.close(),
+		() => started.build?.stop(),
+		() => started.sandbox?.stop(),
+		() => started.data?.release(started.server === undefined),
+	];
+	for (const stop of steps) {
+		try {
+			await stop();
+		} catch {
+			// One that fails (a set-up step's error was shown by main) must not leave the rest running.
+		}
+	}
 	process.exit(code);
 }
 
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
+// The children run in their own process groups, so nothing else stops them: a closed terminal
+// (SIGHUP) and a crash of this process stop them too.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+	process.on(signal, () => void shutdown(0));
+}
+const crashed = (error: unknown) => {
+	console.error('npm run dev crashed:', error);
+	void shutdown(1);
+};
+process.on('uncaughtException', crashed);
+process.on('unhandledRejection', crashed);
 
 main().catch((error: unknown) => {
 	if (stopping) return;

@@ -5,7 +5,7 @@
  * one before, so the dev loop can say what it rebuilt for.
  */
 import type { FSWatcher } from 'node:fs';
-import { existsSync, readdirSync, rmSync, statSync, watch } from 'node:fs';
+import { readdirSync, rmSync, statSync, watch } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -25,7 +25,9 @@ export interface Build {
 	errors: string[];
 }
 
-const isFolder = (path: string) => existsSync(path) && statSync(path).isDirectory();
+// An editor's temporary file can be gone by the time its watch event arrives.
+const isFolder = (path: string) =>
+	statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 
 const isAsset = (file: string) => file.endsWith('.node.json') || file.endsWith('.svg');
 
