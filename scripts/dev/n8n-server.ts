@@ -18,6 +18,9 @@ export class N8nServer {
 
 	private closed = false;
 
+	/** The stops under way: a restart's stop of the old n8n goes on while `current` is empty. */
+	private stopped: Promise<unknown> = Promise.resolve();
+
 	constructor(
 		private readonly n8n: N8nInstance,
 		readonly logFile: string,
@@ -66,11 +69,13 @@ export class N8nServer {
 		);
 	}
 
-	/** Stops n8n and its task runner (the whole group). */
+	/** Stops n8n and its task runner (the whole group); resolves once every stop begun is done. */
 	async stop(): Promise<void> {
 		const group = this.current;
 		this.current = undefined;
-		if (group && groupAlive(group.pgid)) await stopGroup(group);
+		if (group && groupAlive(group.pgid))
+			this.stopped = Promise.all([this.stopped, stopGroup(group)]);
+		await this.stopped;
 	}
 
 	/** Stops n8n for good: a restart under way starts nothing more. */
