@@ -75,7 +75,19 @@ export class BuildWatch {
 		);
 		createInterface({ input: this.tsc.child.stdout! }).on('line', (line) => this.tscSaid(line));
 		createInterface({ input: this.tsc.child.stderr! }).on('line', (line) => this.errors.push(line));
-		const first = await compiled;
+		// tsc can end before its first "Found N errors." (a bad tsconfig, a crash): say what it said.
+		const ended = new Promise<never>((_resolve, reject) =>
+			this.tsc!.child.once('close', (code, signal) => {
+				if (!this.firstBuild) return;
+				const said = this.errors.join('\n');
+				reject(
+					new Error(
+						`tsc --watch ended (${signal ?? `exit code ${code}`}) before its first build:\n${said}`,
+					),
+				);
+			}),
+		);
+		const first = await Promise.race([compiled, ended]);
 		const copy = await this.copyAssets();
 		return { ...first, ok: first.ok && copy.length === 0, errors: [...first.errors, ...copy] };
 	}
