@@ -44,29 +44,22 @@ export class N8nServer {
 		});
 		closeSync(log);
 		this.current = group;
-		const deadline = Date.now() + 180_000;
-		while (Date.now() < deadline) {
+		const ready = await this.n8n.untilReady(() => {
 			if (group.child.exitCode !== null || group.child.signalCode !== null) {
 				throw new Error(
 					`n8n exited while starting; the end of ${this.logFile}:\n${tail(this.logFile)}`,
 				);
 			}
-			const ready = await fetch(`${this.n8n.baseUrl}/healthz/readiness`).then(
-				(response) => response.ok,
-				() => false,
+		});
+		if (!ready) {
+			throw new Error(
+				`n8n was not ready after 3 minutes; the end of ${this.logFile}:\n${tail(this.logFile)}`,
 			);
-			if (ready) {
-				group.child.once('exit', (code, signal) => {
-					if (this.current === group)
-						this.onExit(`n8n ended by itself (${signal ?? `exit code ${code}`})`);
-				});
-				return;
-			}
-			await new Promise((resolve) => setTimeout(resolve, 100));
 		}
-		throw new Error(
-			`n8n was not ready after 3 minutes; the end of ${this.logFile}:\n${tail(this.logFile)}`,
-		);
+		group.child.once('exit', (code, signal) => {
+			if (this.current === group)
+				this.onExit(`n8n ended by itself (${signal ?? `exit code ${code}`})`);
+		});
 	}
 
 	/** Stops n8n and its task runner (the whole group); resolves once every stop begun is done. */
