@@ -20,6 +20,7 @@ import {
 import { join } from 'node:path';
 
 import { eventually } from '../harness/eventually';
+import { HAILUO_TYPE } from '../harness/workflows';
 import { PACKAGE_ROOT } from '../paths';
 import { freePort } from './instance';
 
@@ -202,7 +203,7 @@ async function nodeDescription(baseUrl: string, cookie: string): Promise<string 
 	const response = await fetch(`${baseUrl}/types/nodes.json`, { headers: { cookie } });
 	if (response.status !== 200) throw new Error(`/types/nodes.json answered ${response.status}`);
 	const types = (await response.json()) as Array<{ name: string; description: string }>;
-	return types.find((type) => type.name === 'n8n-nodes-hailuo.hailuo')?.description;
+	return types.find((type) => type.name === HAILUO_TYPE)?.description;
 }
 
 const runs: DevRun[] = [];
