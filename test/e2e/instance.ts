@@ -236,7 +236,12 @@ export class N8nInstance {
 	async importCredentials(credentials: Array<Record<string, unknown>>): Promise<void> {
 		const file = join(this.root, 'credentials.json');
 		writeFileSync(file, JSON.stringify(credentials));
-		await this.cli(['import:credentials', `--input=${file}`]);
+		try {
+			await this.cli(['import:credentials', `--input=${file}`]);
+		} finally {
+			// It holds the API key in plain text; n8n keeps its own (encrypted) copy.
+			rmSync(file, { force: true });
+		}
 	}
 
 	async importWorkflow(workflow: Workflow): Promise<void> {
