@@ -1,9 +1,10 @@
 /**
  * `npm run dev`: the package in a real n8n while you change it. Builds in watch mode, starts the
- * sandbox API and the cached n8n (scripts/n8n-versions.txt's default) with this checkout linked as a community package, a
- * credential pointed at the sandbox and the example workflows imported, and prints the editor's
- * URL and login. A saved change to nodes/, credentials/ or icons/ is rebuilt and n8n restarted.
- * Ctrl+C (or SIGTERM) stops all of it; only the data folder (.dev/) stays.
+ * sandbox API and the cached n8n (scripts/n8n-versions.txt's default) with this checkout linked as
+ * a community package, a credential pointed at the sandbox and the example workflows imported, and
+ * prints the editor's URL and login. A saved change to nodes/, credentials/ or icons/ is rebuilt
+ * and n8n restarted. Ctrl+C (or SIGTERM, or closing the terminal) stops all of it; only the data
+ * folder (.dev/) stays.
  *
  *   npm run dev [-- --fresh] [-- --port <n>]
  */
@@ -75,7 +76,7 @@ async function choosePort(asked: number | undefined, last: number | undefined): 
 let restarting: Promise<void> | undefined;
 let pending: Build[] = [];
 
-/** Set once n8n first answers: a save before that only waits in `pending` (n8n is still starting). */
+/** Set once n8n first answers: until then a save only waits in `pending` (n8n is starting). */
 let ready = false;
 
 function onBuild(build: Build): void {
