@@ -1,9 +1,10 @@
 /**
  * `npm run dev`: the package in a real n8n while you change it. Builds in watch mode, starts the
- * sandbox API and the cached n8n (scripts/n8n-versions.txt's default) with this checkout linked as a community package, a
- * credential pointed at the sandbox and the example workflows imported, and prints the editor's
- * URL and login. A saved change to nodes/, credentials/ or icons/ is rebuilt and n8n restarted.
- * Ctrl+C (or SIGTERM) stops all of it; only the data folder (.dev/) stays.
+ * sandbox API and the cached n8n (scripts/n8n-versions.txt's default) with this checkout linked as
+ * a community package, a credential pointed at the sandbox and the example workflows imported, and
+ * prints the editor's URL and login. A saved change to nodes/, credentials/ or icons/ is rebuilt
+ * and n8n restarted. Ctrl+C (or SIGTERM, or closing the terminal) stops all of it; only the data
+ * folder (.dev/) stays.
  *
  *   npm run dev [-- --fresh] [-- --port <n>]
  */
@@ -75,6 +76,9 @@ async function choosePort(asked: number | undefined, last: number | undefined): 
 let restarting: Promise<void> | undefined;
 let pending: Build[] = [];
 
+/** Set once n8n first answers: until then a save only waits in `pending` (n8n is starting). */
+let ready = false;
+
 function onBuild(build: Build): void {
 	const what = build.changed.length > 0 ? build.changed.join(', ') : 'a source file';
 	if (!build.ok) {
@@ -83,6 +87,10 @@ function onBuild(build: Build): void {
 		return;
 	}
 	pending.push(build);
+	if (ready) restartPending();
+}
+
+function restartPending(): void {
 	restarting ??= restartLoop().finally(() => (restarting = undefined));
 }
 
@@ -179,27 +187,47 @@ async function main(): Promise<void> {
 		`Watching ${SOURCE_FOLDERS.map((folder) => `${folder}/`).join(', ')}: a save rebuilds and restarts n8n.`,
 	);
 	say('Ctrl+C stops everything.');
+	ready = true;
+	if (pending.length > 0) restartPending();
 }
 
 /**
  * Stops what was started, newest first. Ctrl+C reaches this process twice (from the terminal and
  * passed on by npm), so a second signal changes nothing; a process that ignores SIGTERM gets
- * SIGKILL after a grace period.
+ * SIGKILL after a grace period. A step that fails does not keep the later ones from running.
  */
 async function shutdown(code: number): Promise<void> {
 	if (stopping) return;
 	stopping = true;
 	if (started.sandbox) say('Stopping n8n, the build watch and the sandbox...');
-	await step?.catch(() => undefined);
-	await started.server?.close();
-	await started.build?.stop();
-	await started.sandbox?.stop();
-	started.data?.release(started.server === undefined);
+	const steps = [
+		() => step,
+		() => started.server?.close(),
+		() => started.build?.stop(),
+		() => started.sandbox?.stop(),
+		() => started.data?.release(started.server === undefined),
+	];
+	for (const stop of steps) {
+		try {
+			await stop();
+		} catch {
+			// One that fails (a set-up step's error was shown by main) must not leave the rest running.
+		}
+	}
 	process.exit(code);
 }
 
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
+// The children run in their own process groups, so nothing else stops them: a closed terminal
+// (SIGHUP) and a crash of this process stop them too.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+	process.on(signal, () => void shutdown(0));
+}
+const crashed = (error: unknown) => {
+	console.error('npm run dev crashed:', error);
+	void shutdown(1);
+};
+process.on('uncaughtException', crashed);
+process.on('unhandledRejection', crashed);
 
 main().catch((error: unknown) => {
 	if (stopping) return;

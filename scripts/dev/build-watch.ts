@@ -5,7 +5,7 @@
  * one before, so the dev loop can say what it rebuilt for.
  */
 import type { FSWatcher } from 'node:fs';
-import { existsSync, readdirSync, rmSync, statSync, watch } from 'node:fs';
+import { readdirSync, rmSync, statSync, watch } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -25,7 +25,9 @@ export interface Build {
 	errors: string[];
 }
 
-const isFolder = (path: string) => existsSync(path) && statSync(path).isDirectory();
+// An editor's temporary file can be gone by the time its watch event arrives.
+const isFolder = (path: string) =>
+	statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 
 const isAsset = (file: string) => file.endsWith('.node.json') || file.endsWith('.svg');
 
@@ -73,7 +75,19 @@ export class BuildWatch {
 		);
 		createInterface({ input: this.tsc.child.stdout! }).on('line', (line) => this.tscSaid(line));
 		createInterface({ input: this.tsc.child.stderr! }).on('line', (line) => this.errors.push(line));
-		const first = await compiled;
+		// tsc can end before its first "Found N errors." (a bad tsconfig, a crash): say what it said.
+		const ended = new Promise<never>((_resolve, reject) =>
+			this.tsc!.child.once('close', (code, signal) => {
+				if (!this.firstBuild) return;
+				const said = this.errors.join('\n');
+				reject(
+					new Error(
+						`tsc --watch ended (${signal ?? `exit code ${code}`}) before its first build:\n${said}`,
+					),
+				);
+			}),
+		);
+		const first = await Promise.race([compiled, ended]);
 		const copy = await this.copyAssets();
 		return { ...first, ok: first.ok && copy.length === 0, errors: [...first.errors, ...copy] };
 	}

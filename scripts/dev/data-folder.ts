@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { join } from 'node:path';
 
 import type { N8nInstance, Workflow } from '../../test/e2e/instance';
+import { TRIGGER_TYPE } from '../../test/harness/workflows';
 
 export const DATA_FOLDER = '.dev';
 
@@ -144,7 +145,7 @@ export async function importWorkflows(n8n: N8nInstance, workflows: Workflow[]): 
 	await n8n.cli(['import:workflow', '--separate', `--input=${folder}`]);
 	rmSync(folder, { recursive: true, force: true });
 	for (const workflow of workflows) {
-		if (workflow.nodes.some((node) => node.type === 'n8n-nodes-hailuo.hailuoTrigger')) {
+		if (workflow.nodes.some((node) => node.type === TRIGGER_TYPE)) {
 			await n8n.publish(workflow.id);
 		}
 	}

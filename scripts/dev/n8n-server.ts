@@ -18,6 +18,9 @@ export class N8nServer {
 
 	private closed = false;
 
+	/** The stops under way: a restart's stop of the old n8n goes on while `current` is empty. */
+	private stopped: Promise<unknown> = Promise.resolve();
+
 	constructor(
 		private readonly n8n: N8nInstance,
 		readonly logFile: string,
@@ -41,36 +44,31 @@ export class N8nServer {
 		});
 		closeSync(log);
 		this.current = group;
-		const deadline = Date.now() + 180_000;
-		while (Date.now() < deadline) {
+		const ready = await this.n8n.untilReady(() => {
 			if (group.child.exitCode !== null || group.child.signalCode !== null) {
 				throw new Error(
 					`n8n exited while starting; the end of ${this.logFile}:\n${tail(this.logFile)}`,
 				);
 			}
-			const ready = await fetch(`${this.n8n.baseUrl}/healthz/readiness`).then(
-				(response) => response.ok,
-				() => false,
+		});
+		if (!ready) {
+			throw new Error(
+				`n8n was not ready after 3 minutes; the end of ${this.logFile}:\n${tail(this.logFile)}`,
 			);
-			if (ready) {
-				group.child.once('exit', (code, signal) => {
-					if (this.current === group)
-						this.onExit(`n8n ended by itself (${signal ?? `exit code ${code}`})`);
-				});
-				return;
-			}
-			await new Promise((resolve) => setTimeout(resolve, 100));
 		}
-		throw new Error(
-			`n8n was not ready after 3 minutes; the end of ${this.logFile}:\n${tail(this.logFile)}`,
-		);
+		group.child.once('exit', (code, signal) => {
+			if (this.current === group)
+				this.onExit(`n8n ended by itself (${signal ?? `exit code ${code}`})`);
+		});
 	}
 
-	/** Stops n8n and its task runner (the whole group). */
+	/** Stops n8n and its task runner (the whole group); resolves once every stop begun is done. */
 	async stop(): Promise<void> {
 		const group = this.current;
 		this.current = undefined;
-		if (group && groupAlive(group.pgid)) await stopGroup(group);
+		if (group && groupAlive(group.pgid))
+			this.stopped = Promise.all([this.stopped, stopGroup(group)]);
+		await this.stopped;
 	}
 
 	/** Stops n8n for good: a restart under way starts nothing more. */

@@ -19,6 +19,8 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 
+import { eventually } from '../harness/eventually';
+import { HAILUO_TYPE } from '../harness/workflows';
 import { PACKAGE_ROOT } from '../paths';
 import { freePort } from './instance';
 
@@ -123,14 +125,19 @@ class DevRun {
 	}
 
 	async waitFor(pattern: RegExp, what: string, timeoutMs = 480_000): Promise<RegExpMatchArray> {
-		const deadline = Date.now() + timeoutMs;
-		while (Date.now() < deadline) {
-			const match = this.output.match(pattern);
-			if (match) return match;
-			if (this.child.exitCode !== null) break;
-			await new Promise((resolve) => setTimeout(resolve, 250));
-		}
-		throw new Error(`npm run dev did not print ${what}; it printed:\n${this.output.slice(-4000)}`);
+		const missing = () =>
+			new Error(`npm run dev did not print ${what}; it printed:\n${this.output.slice(-4000)}`);
+		const match = await eventually(
+			() => {
+				const found = this.output.match(pattern);
+				if (!found && this.child.exitCode !== null) throw missing();
+				return found;
+			},
+			timeoutMs,
+			250,
+		);
+		if (!match) throw missing();
+		return match;
 	}
 
 	/** Ctrl+C: SIGINT to the whole foreground group (npm and the dev loop). */
@@ -147,11 +154,8 @@ class DevRun {
 	 * given a few seconds for the system to reap the last ones.
 	 */
 	async leftOver(): Promise<string[]> {
-		let left = this.stillThere();
-		for (let waited = 0; left.length > 0 && waited < 10_000; waited += 250) {
-			await new Promise((resolve) => setTimeout(resolve, 250));
-			left = this.stillThere();
-		}
+		let left: string[] = [];
+		await eventually(() => (left = this.stillThere()).length === 0, 10_000, 250);
 		return left;
 	}
 
@@ -199,7 +203,7 @@ async function nodeDescription(baseUrl: string, cookie: string): Promise<string 
 	const response = await fetch(`${baseUrl}/types/nodes.json`, { headers: { cookie } });
 	if (response.status !== 200) throw new Error(`/types/nodes.json answered ${response.status}`);
 	const types = (await response.json()) as Array<{ name: string; description: string }>;
-	return types.find((type) => type.name === 'n8n-nodes-hailuo.hailuo')?.description;
+	return types.find((type) => type.name === HAILUO_TYPE)?.description;
 }
 
 const runs: DevRun[] = [];

@@ -237,7 +237,12 @@ export class N8nInstance {
 	async importCredentials(credentials: Array<Record<string, unknown>>): Promise<void> {
 		const file = join(this.root, 'credentials.json');
 		writeFileSync(file, JSON.stringify(credentials));
-		await this.cli(['import:credentials', `--input=${file}`]);
+		try {
+			await this.cli(['import:credentials', `--input=${file}`]);
+		} finally {
+			// It holds the API key in plain text; n8n keeps its own (encrypted) copy.
+			rmSync(file, { force: true });
+		}
 	}
 
 	async importWorkflow(workflow: Workflow): Promise<void> {
@@ -288,22 +293,31 @@ export class N8nInstance {
 		this.server.stdout?.on('data', (chunk: Buffer) => (this.serverLog += chunk.toString()));
 		this.server.stderr?.on('data', (chunk: Buffer) => (this.serverLog += chunk.toString()));
 		const server = this.server;
-		const ready = await eventually(
+		const ready = await this.untilReady(() => {
+			if (server.exitCode !== null) throw new Error(`n8n exited:\n${this.serverLog.slice(-3000)}`);
+		});
+		if (!ready) throw new Error(`n8n did not become ready:\n${this.serverLog.slice(-3000)}`);
+	}
+
+	/**
+	 * Waits up to 3 minutes for an n8n started on this folder to serve its editor and REST API;
+	 * false if it did not. `check` throws to end the wait (e.g. when that n8n has exited).
+	 */
+	async untilReady(check: () => void): Promise<boolean> {
+		const answers = async (path: string) =>
+			await fetch(`${this.baseUrl}${path}`, { signal: AbortSignal.timeout(5000) }).then(
+				(response) => response.ok,
+				() => false,
+			);
+		return await eventually(
 			async () => {
-				if (server.exitCode !== null)
-					throw new Error(`n8n exited:\n${this.serverLog.slice(-3000)}`);
-				const answers = async (path: string) =>
-					await fetch(`${this.baseUrl}${path}`).then(
-						(response) => response.ok,
-						() => false,
-					);
+				check();
 				// Older n8n (2.6, 2.11) answers readiness a few seconds before its REST API is mounted.
 				return (await answers('/healthz/readiness')) && (await answers('/rest/settings'));
 			},
 			180_000,
-			500,
+			250,
 		);
-		if (!ready) throw new Error(`n8n did not become ready:\n${this.serverLog.slice(-3000)}`);
 	}
 
 	get log(): string {
