@@ -8,4 +8,6 @@ module.exports = {
 	// Inside the checkout, so a run leaves nothing in the system's temporary folder.
 	cacheDirectory: '<rootDir>/node_modules/.cache/jest',
 	testTimeout: 10 * 60 * 1000,
+	// A suite whose tear-down failed is reported as failed; it must not also hold CI open until its limit.
+	forceExit: true,
 };

@@ -74,11 +74,17 @@ export function useE2eSession<D extends Deployment = Deployment>(options: Sessio
 	);
 
 	afterAll(async () => {
-		// What the suite opened on n8n's folders (a browser profile) closes before they are removed.
-		for (const close of beforeStop.reverse()) await close();
-		await deployment?.stop();
-		for (const server of [...servers].reverse()) await server.stop();
-		await sandbox.stop();
+		// What the suite opened on n8n's folders (a browser profile) closes before they are removed;
+		// every step runs even when one fails, so nothing is left to hold the test process open.
+		const steps = [
+			...beforeStop.reverse(),
+			async () => await deployment?.stop(),
+			...[...servers].reverse().map((server) => async () => await server.stop()),
+			async () => await sandbox.stop(),
+		];
+		const failures: unknown[] = [];
+		for (const step of steps) await step().catch((error: unknown) => failures.push(error));
+		if (failures.length > 0) throw failures[0];
 	}, 120_000);
 
 	return {
