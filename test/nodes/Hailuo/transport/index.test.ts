@@ -6,25 +6,36 @@ import { apiRequest, createTask, readTask } from '../../../../nodes/Hailuo/trans
 const node = { name: 'Hailuo', type: 'n8n-nodes-hailuo.hailuo' } as INode;
 const key = 'aio_secret_key_123456';
 
-/** A context whose API never answers: the request ends only when its own signal fires. */
-function silentApi() {
+/** A context whose API does what `answer` does, keeping what each request was sent with. */
+function apiContext(answer: (options: IHttpRequestOptions) => Promise<unknown>) {
 	const sent: IHttpRequestOptions[] = [];
 	const context = {
 		getNode: () => node,
-		getCredentials: async () => ({ apiKey: key, baseUrl: 'https://api.example.com/api/v1' }),
+		getCredentials: async () => ({ apiKey: key, baseUrl: 'https://api.example.com/api/v1/' }),
 		helpers: {
 			httpRequestWithAuthentication: async (_name: string, options: IHttpRequestOptions) => {
 				sent.push(options);
-				return await new Promise((_resolve, reject) =>
-					(options.abortSignal as AbortSignal).addEventListener('abort', () =>
-						reject(new Error('aborted')),
-					),
-				);
+				return await answer(options);
 			},
 		},
 	} as unknown as IExecuteFunctions;
 	return { context, sent };
 }
+
+/** An API that never answers: the request ends only when its own signal fires. */
+const silentApi = () =>
+	apiContext(
+		async (options) =>
+			await new Promise((_resolve, reject) =>
+				(options.abortSignal as AbortSignal).addEventListener('abort', () =>
+					reject(new Error('aborted')),
+				),
+			),
+	);
+
+/** An API that answers at once with a created task. */
+const answeringApi = () =>
+	apiContext(async () => ({ statusCode: 200, headers: {}, body: '{"data":{"task_id":"task_1"}}' }));
 
 // The create's own limit (60 s) is timed by the bench (`npm run bench -- --bounds-only`); here a
 // short limit shows what any request that gets no answer in time turns into.
@@ -57,22 +68,6 @@ describe('a request that gets no answer in time', () => {
 });
 
 describe('the limit each call gives its request', () => {
-	/** A context whose API answers at once, keeping what each request was sent with. */
-	function answeringApi() {
-		const sent: IHttpRequestOptions[] = [];
-		const context = {
-			getNode: () => node,
-			getCredentials: async () => ({ apiKey: key, baseUrl: 'https://api.example.com/api/v1/' }),
-			helpers: {
-				httpRequestWithAuthentication: async (_name: string, options: IHttpRequestOptions) => {
-					sent.push(options);
-					return { statusCode: 200, headers: {}, body: '{"data":{"task_id":"task_1"}}' };
-				},
-			},
-		} as unknown as IExecuteFunctions;
-		return { context, sent };
-	}
-
 	test('a create waits up to 60 s for its answer (never retried, so it gets the longest)', async () => {
 		const { context, sent } = answeringApi();
 		await createTask.call(context, { prompt: 'x' });
